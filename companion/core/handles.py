@@ -1,0 +1,282 @@
+"""Mastodon handles: parse what members actually type, refuse everything else kindly.
+
+A handle is ``user@domain``. Members paste it in many shapes (``@alice@old.social``,
+``https://old.social/@alice``, a profile URL, with odd case and spaces); we accept those
+and keep one canonical form: lower-case username, punycode domain. Anything we cannot
+read safely (mentions, markdown, IP addresses, ports, control characters) is refused with
+a sentence a non-technical member understands.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+import idna
+
+# Mastodon's own limits: usernames are at most 30 characters for local accounts
+# (app/validators/unreserved_username_validator.rb, Account::USERNAME_LENGTH_LIMIT), and a
+# domain name at most 253 with labels of 63 (RFC 1035). Remote usernames may be longer on
+# other software; 64 leaves room for those without letting junk through.
+MAX_USERNAME_LENGTH = 64
+MAX_DOMAIN_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+MAX_INPUT_LENGTH = 512
+
+_USERNAME_RE = re.compile(r"^[a-z0-9_]+(?:[a-z0-9_.\-]*[a-z0-9_])?$")
+_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_DISCORD_MENTION_RE = re.compile(r"<(?:@[!&]?|#|/)[^>]*>|<a?:\w+:\d+>")
+_MARKDOWN_CHARS = set("*`~|[]()<>\\#")
+_PROFILE_PATH_RE = re.compile(r"^/(?:@|users/|u/|profile/)([^/@]+)/?$")
+
+
+class HandleError(ValueError):
+    """A handle a member typed could not be read; ``message`` says why, in plain words."""
+
+    def __init__(self, message: str, *, text: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.text = text
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Handle:
+    """A canonical Mastodon handle: lower-case username and punycode (ASCII) domain."""
+
+    username: str
+    domain: str
+
+    EXAMPLE: ClassVar[str] = "@yourname@example.social"
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.domain}"
+
+    @property
+    def acct(self) -> str:
+        """The ``user@domain`` form Mastodon's import files and WebFinger use."""
+        return str(self)
+
+    @property
+    def display_domain(self) -> str:
+        """The domain as people read it (Unicode, not punycode)."""
+        return display_domain(self.domain)
+
+    @property
+    def display(self) -> str:
+        """The handle as people read it: ``@user@dömain``."""
+        return f"@{self.username}@{self.display_domain}"
+
+    @property
+    def profile_url(self) -> str:
+        """The conventional profile address, for links shown to people (not for API calls)."""
+        return f"https://{self.domain}/@{self.username}"
+
+    @classmethod
+    def parse(cls, text: str) -> Handle:
+        """Read a handle in any shape a member might type, or raise ``HandleError``."""
+        if not isinstance(text, str):
+            raise HandleError("Please type your handle as text, like @yourname@example.social.")
+        raw = text
+        if len(raw) > MAX_INPUT_LENGTH:
+            raise HandleError("That is far too long to be a Mastodon handle.", text=raw[:64])
+        text = unicodedata.normalize("NFC", raw).strip()
+        if not text:
+            raise HandleError(
+                f"The handle is empty. Type it like {cls.EXAMPLE}.",
+                text=raw,
+            )
+        if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in text):
+            raise HandleError(
+                "The handle contains invisible or control characters. Please type it again.",
+                text=raw,
+            )
+        lowered = text.lower()
+        if lowered in {"@everyone", "@here", "everyone", "here"} or _DISCORD_MENTION_RE.search(
+            text
+        ):
+            raise HandleError(
+                "That looks like a Discord mention, not a Mastodon handle. "
+                f"Type your Mastodon handle, like {cls.EXAMPLE}.",
+                text=raw,
+            )
+        if any(ch.isspace() for ch in text):
+            raise HandleError(
+                f"A handle has no spaces in it. Type it like {cls.EXAMPLE}.",
+                text=raw,
+            )
+        if lowered.startswith(("http://", "https://")):
+            username, domain = _split_profile_url(text, raw)
+        else:
+            if any(ch in _MARKDOWN_CHARS for ch in text):
+                raise HandleError(
+                    "The handle contains formatting characters (like * ` [ ] < >). "
+                    f"Type just the handle, like {cls.EXAMPLE}.",
+                    text=raw,
+                )
+            username, domain = _split_acct(text, raw)
+        return cls(_clean_username(username, raw), _clean_domain(domain, raw))
+
+    @classmethod
+    def try_parse(cls, text: str) -> Handle | None:
+        """Parse, returning None instead of raising (for data already validated once)."""
+        try:
+            return cls.parse(text)
+        except HandleError:
+            return None
+
+
+def _split_acct(text: str, raw: str) -> tuple[str, str]:
+    """Split ``@user@domain`` or ``user@domain``."""
+    body = text[1:] if text.startswith("@") else text
+    if "@" not in body:
+        raise HandleError(
+            "A Mastodon handle needs its server too, like "
+            f"{Handle.EXAMPLE} (you typed only the name).",
+            text=raw,
+        )
+    if body.count("@") > 1:
+        raise HandleError(
+            f"That has too many @ signs. A handle looks like {Handle.EXAMPLE}.",
+            text=raw,
+        )
+    username, domain = body.split("@", 1)
+    if "/" in domain or ":" in domain or "?" in domain:
+        raise HandleError(
+            "The server part of the handle should be just a name like example.social, "
+            "without a port or a path.",
+            text=raw,
+        )
+    return username, domain
+
+
+def _split_profile_url(text: str, raw: str) -> tuple[str, str]:
+    """Read a profile link such as ``https://old.social/@alice`` or ``/users/alice``."""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise HandleError(
+            "That link could not be read. Copy your handle instead.", text=raw
+        ) from exc
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise HandleError(
+            "That link contains a user name or password before the server name. "
+            "Copy your profile link again, or type your handle.",
+            text=raw,
+        )
+    if port is not None:
+        raise HandleError(
+            "Profile links on Mastodon servers have no port number. Type your handle instead, "
+            f"like {Handle.EXAMPLE}.",
+            text=raw,
+        )
+    if parts.query or parts.fragment:
+        raise HandleError(
+            "That link has extra parts after the name. Type your handle instead, "
+            f"like {Handle.EXAMPLE}.",
+            text=raw,
+        )
+    match = _PROFILE_PATH_RE.match(parts.path)
+    if not match or not parts.hostname:
+        raise HandleError(
+            "That link is not a profile link. Open your profile and copy its address "
+            f"(it ends in /@yourname), or type your handle like {Handle.EXAMPLE}.",
+            text=raw,
+        )
+    username = match.group(1)
+    if "@" in username:
+        raise HandleError("That profile link points to another server's account.", text=raw)
+    return username, parts.hostname
+
+
+def _clean_username(username: str, raw: str) -> str:
+    name = username.lower()
+    if not name:
+        raise HandleError(
+            f"The name before the @ is missing. Type your handle like {Handle.EXAMPLE}.",
+            text=raw,
+        )
+    if len(name) > MAX_USERNAME_LENGTH:
+        raise HandleError("That username is longer than Mastodon allows.", text=raw)
+    if not _USERNAME_RE.match(name):
+        raise HandleError(
+            "Mastodon usernames use only letters, numbers and underscores "
+            "(dots and dashes in the middle). Check the name before the @.",
+            text=raw,
+        )
+    return name
+
+
+def _clean_domain(domain: str, raw: str) -> str:
+    """Return the domain as lower-case ASCII (punycode), refusing IPs and odd shapes."""
+    name = domain.rstrip(".") if domain.endswith(".") and not domain.endswith("..") else domain
+    if not name:
+        raise HandleError(
+            f"The server name after the @ is missing. Type your handle like {Handle.EXAMPLE}.",
+            text=raw,
+        )
+    if _is_ip_address(name):
+        raise HandleError(
+            "The server must be a name like example.social, not a number address.",
+            text=raw,
+        )
+    if "." not in name:
+        raise HandleError(
+            "The server name needs a dot, like example.social. Check the part after the @.",
+            text=raw,
+        )
+    try:
+        ascii_name = idna.encode(name, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise HandleError(
+            "The server name after the @ is not a valid web address. Check its spelling.",
+            text=raw,
+        ) from exc
+    ascii_name = ascii_name.lower()
+    if len(ascii_name) > MAX_DOMAIN_LENGTH or not all(
+        _LABEL_RE.match(label) for label in ascii_name.split(".")
+    ):
+        raise HandleError(
+            "The server name after the @ is not a valid web address. Check its spelling.",
+            text=raw,
+        )
+    if ascii_name.split(".")[-1].isdigit():
+        raise HandleError(
+            "The server must be a name like example.social, not a number address.",
+            text=raw,
+        )
+    return ascii_name
+
+
+def _is_ip_address(name: str) -> bool:
+    candidate = name.strip("[]")
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def display_domain(domain: str) -> str:
+    """Show a punycode domain in Unicode; fall back to the ASCII form if it will not decode."""
+    try:
+        return idna.decode(domain)
+    except (idna.IDNAError, UnicodeError):
+        return domain
+
+
+def normalise_domain(text: str) -> str:
+    """Canonical form of a server name typed alone (``Old.Social``, ``https://old.social/``)."""
+    stripped = text.strip()
+    if stripped.lower().startswith(("http://", "https://")):
+        parts = urlsplit(stripped)
+        if parts.port is not None or parts.username or (parts.path not in {"", "/"}):
+            raise HandleError("Give just the server's name, like example.social.", text=text)
+        stripped = parts.hostname or ""
+    if any(ch.isspace() or ch in "@/:?#" for ch in stripped):
+        raise HandleError("Give just the server's name, like example.social.", text=text)
+    return _clean_domain(stripped, text)
