@@ -207,6 +207,12 @@ class Settings(BaseSettings):
         le=1,
         description="Share of the recorded follower count that counts as 'followers arrived'.",
     )
+    dm_reminders_per_second: float = Field(
+        default=2.0,
+        gt=0,
+        le=10,
+        description="Direct-message reminders sent per second at most (below Discord's limits).",
+    )
     log_level: str = Field(
         default="INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR."
     )

@@ -20,8 +20,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
+from companion.core.exports import unique_entries
 from companion.core.handles import Handle
 from companion.core.models import CachedAccount, Campaign, Member, Observation, utcnow
+from companion.core.roster import RosterEntry
 from companion.store.schema import migrations
 
 P = ParamSpec("P")
@@ -150,25 +152,36 @@ class Store:
         return bool(list(self.db.query("SELECT 1 FROM campaigns WHERE guild_id = ?", [guild_id])))
 
     def save_campaign(self, campaign: Campaign, now: datetime | None = None) -> None:
-        """Create or replace the guild's campaign."""
+        """Create or replace the guild's campaign (keeping when it was first created)."""
         now = now or utcnow()
-        self.db["campaigns"].upsert(
-            {
-                "guild_id": campaign.guild_id,
-                "community_name": campaign.community_name,
-                "old_server": campaign.old_server,
-                "new_server": campaign.new_server,
-                "deadline": _ts(campaign.deadline),
-                "timezone": campaign.timezone,
-                "guide_url": campaign.guide_url,
-                "announcement_channel_id": campaign.announcement_channel_id,
-                "roster_channel_id": campaign.roster_channel_id,
-                "organiser_role_id": campaign.organiser_role_id,
-                "announced_at": _ts(campaign.announced_at),
-                "created_at": _ts(now),
-                "updated_at": _ts(now),
-            },
-            pk="guild_id",
+        self.db.execute(
+            """INSERT INTO campaigns (guild_id, community_name, old_server, new_server, deadline,
+                   timezone, guide_url, announcement_channel_id, roster_channel_id,
+                   organiser_role_id, announced_at, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (guild_id) DO UPDATE SET
+                   community_name = excluded.community_name, old_server = excluded.old_server,
+                   new_server = excluded.new_server, deadline = excluded.deadline,
+                   timezone = excluded.timezone, guide_url = excluded.guide_url,
+                   announcement_channel_id = excluded.announcement_channel_id,
+                   roster_channel_id = excluded.roster_channel_id,
+                   organiser_role_id = excluded.organiser_role_id,
+                   announced_at = excluded.announced_at, updated_at = excluded.updated_at""",
+            [
+                campaign.guild_id,
+                campaign.community_name,
+                campaign.old_server,
+                campaign.new_server,
+                _ts(campaign.deadline),
+                campaign.timezone,
+                campaign.guide_url,
+                campaign.announcement_channel_id,
+                campaign.roster_channel_id,
+                campaign.organiser_role_id,
+                _ts(campaign.announced_at),
+                _ts(now),
+                _ts(now),
+            ],
         )
 
     def guild_ids(self) -> list[int]:
@@ -211,6 +224,28 @@ class Store:
             [guild_id],
         )
         return [_member(row) for row in rows]
+
+    def roster(self, guild_id: int) -> list[RosterEntry]:
+        """The public roster read straight from the rows (fast for tens of thousands)."""
+        rows = self.db.execute(
+            """SELECT display_name, old_handle, new_handle, moved_at FROM members
+               WHERE guild_id = ? AND moved_at IS NOT NULL AND verified_at IS NOT NULL
+               AND roster_consent = 1 ORDER BY moved_at, user_id""",
+            [guild_id],
+        ).fetchall()
+        entries = []
+        for name, old, new, moved_at in rows:
+            # Stored handles are canonical already: split rather than parse again.
+            entries.append(
+                RosterEntry(
+                    discord_name=name,
+                    old_handle=Handle(*old.split("@", 1)),
+                    new_handle=Handle(*new.split("@", 1)),
+                    moved_at=datetime.fromisoformat(moved_at),
+                    verified=True,
+                )
+            )
+        return unique_entries(entries)
 
     def member_by_handle(self, guild_id: int, handle: Handle) -> Member | None:
         """The member who linked this handle (as old or new), if any."""
@@ -418,6 +453,29 @@ class Store:
             for row in rows
         ]
 
+    def latest_reports(self, guild_id: int) -> dict[int, dict[str, Any]]:
+        """Each member's latest check report, by user id (one query for the whole guild)."""
+        rows = self.db.query(
+            """SELECT o.user_id, o.report FROM observations o
+               JOIN (SELECT user_id, max(id) AS id FROM observations WHERE guild_id = ?
+                     GROUP BY user_id) latest ON latest.id = o.id""",
+            [guild_id],
+        )
+        return {row["user_id"]: json.loads(row["report"]) for row in rows}
+
+    def oldest_check(self, guild_id: int) -> datetime | None:
+        """When the least recently checked member was checked (None if one never was)."""
+        row = next(
+            self.db.query(
+                """SELECT count(*) AS n, count(last_checked_at) AS checked,
+                   min(last_checked_at) AS oldest FROM members WHERE guild_id = ?""",
+                [guild_id],
+            )
+        )
+        if row["n"] == 0 or row["checked"] < row["n"]:
+            return None
+        return _dt(row["oldest"])
+
     def status_counts(self, guild_id: int) -> dict[str, int]:
         """How many members are at each status (unchecked members count as 'unchecked')."""
         rows = self.db.query(
@@ -517,6 +575,12 @@ class Store:
                 [guild_id, key, _ts(due_at), _ts(now)],
             )
             return cursor.rowcount == 1
+
+    def release_reminder(self, guild_id: int, key: str) -> None:
+        """Undo a claim whose post failed, so the reminder is tried again."""
+        self.db.execute(
+            "DELETE FROM reminders_sent WHERE guild_id = ? AND reminder_key = ?", [guild_id, key]
+        )
 
     def set_reminder_message(self, guild_id: int, key: str, message_id: int) -> None:
         """Attach the posted message to a claimed reminder."""

@@ -1,0 +1,325 @@
+"""What members can do, independent of Discord: link, check, verify, tick, consent, forget.
+
+The Discord cog and the rehearsal call these; they talk to the store and the checker and
+raise ``UserFacingError`` with a sentence when a member has to change something.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from companion import texts
+from companion.core.checklist import ChecklistItem, build_checklist
+from companion.core.handles import Handle, HandleError
+from companion.core.models import CachedAccount, Campaign, Member
+from companion.core.roster import RosterEntry
+from companion.core.statuses import CachedAccounts, MoveReport, MoveStatus
+from companion.errors import UserFacingError
+from companion.store import CheckRecord, HandleTakenError, Store
+
+if TYPE_CHECKING:
+    from companion.services import Services
+
+log = logging.getLogger(__name__)
+
+VERIFY_CODE_LIFETIME = timedelta(hours=24)
+MANUAL_CHECK_COOLDOWN = timedelta(seconds=60)
+# Unambiguous characters only: members copy this code by hand on a phone.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_CODE_PREFIX = "MOVE-"
+
+_BEFORE_MOVE = {
+    MoveStatus.NEW_ACCOUNT_MISSING,
+    MoveStatus.WRONG_SERVER,
+    MoveStatus.ALIAS_MISSING,
+    MoveStatus.ALIAS_UNKNOWN,
+    MoveStatus.READY_TO_MOVE,
+}
+_MOVED = {MoveStatus.MOVED, MoveStatus.FOLLOWERS_ARRIVED}
+
+
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    """A member's link with the latest report, for status cards and checklists."""
+
+    member: Member
+    report: MoveReport | None
+    checklist: list[ChecklistItem]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyOutcome:
+    """What pressing Check now found."""
+
+    verified: bool
+    message: str
+
+
+def new_verify_code() -> str:
+    """A short one-time code such as ``MOVE-7KQ2XM``."""
+    return _CODE_PREFIX + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+
+
+def check_record(user_id: int, report: MoveReport) -> CheckRecord:
+    """Translate a check's report into what the store keeps about the member."""
+    status = report.status
+    moved: bool | None = None
+    if status in _MOVED:
+        moved = True
+    elif status in _BEFORE_MOVE or status is MoveStatus.MOVED_ELSEWHERE:
+        moved = False
+    return CheckRecord(
+        user_id=user_id,
+        checked_at=report.checked_at,
+        status=status.value,
+        report=report.to_dict(),
+        confirmed=not status.is_observation_gap,
+        moved=moved,
+        # The old account's count only means something before the move: afterwards it
+        # falls as followers leave, so the count recorded before it is kept.
+        followers_before=report.followers_before if status in _BEFORE_MOVE else None,
+    )
+
+
+def stored_accounts(accounts: CachedAccounts | None) -> list[CachedAccount]:
+    """The resolved accounts of a report, as the store keeps them."""
+    if accounts is None:
+        return []
+    return [account for account in (accounts.old, accounts.new) if account is not None]
+
+
+def profile_contains_code(profile_text: str, code: str) -> bool:
+    """Whether the code stands in the bio or fields (HTML stripped, case-insensitive)."""
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", profile_text))
+    return code.upper() in plain.upper()
+
+
+class MemberService:
+    """Use cases of the ``/move`` commands."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._last_manual_check: dict[tuple[int, int], datetime] = {}
+
+    @property
+    def store(self) -> Any:
+        """The async store (shortcut)."""
+        return self.services.store
+
+    async def campaign(self, guild_id: int) -> Campaign:
+        """The guild's campaign (stored, else from settings)."""
+        return await self.services.campaign(guild_id)
+
+    # -- link ------------------------------------------------------------------------
+    async def link(
+        self, guild_id: int, user_id: int, display_name: str, old: Handle, new: Handle
+    ) -> MemberState:
+        """Link a member's accounts, record the follower count, and check where they are."""
+        if old == new:
+            campaign = await self.campaign(guild_id)
+            raise UserFacingError(
+                texts.SAME_HANDLE.format(new_server=campaign.new_server or "the new server")
+            )
+        for handle in (old, new):
+            owner = await self.store.call(Store.member_by_handle, guild_id, handle)
+            if owner is not None and owner.user_id != user_id:
+                raise UserFacingError(texts.HANDLE_TAKEN.format(handle=handle.display))
+        report = await self._run_check(guild_id, old, new, recorded=None, member=None)
+        followers = report.followers_before if report.status in _BEFORE_MOVE else None
+        try:
+            await self.store.call(
+                Store.link_member,
+                guild_id,
+                user_id,
+                display_name,
+                old,
+                new,
+                followers_before=followers,
+                now=self.services.clock.now(),
+            )
+        except HandleTakenError as exc:  # someone else linked it while we checked
+            raise UserFacingError(texts.HANDLE_TAKEN.format(handle=exc.handle.display)) from exc
+        await self._save_report(guild_id, user_id, report)
+        return await self.state(guild_id, user_id)
+
+    # -- status ----------------------------------------------------------------------
+    async def member(self, guild_id: int, user_id: int) -> Member:
+        """The member's link, or a friendly refusal if there is none."""
+        member = await self.store.call(Store.member, guild_id, user_id)
+        if member is None:
+            raise UserFacingError(texts.NOT_LINKED)
+        return member
+
+    async def state(self, guild_id: int, user_id: int) -> MemberState:
+        """The member's link, latest report and checklist, from the store only."""
+        member = await self.member(guild_id, user_id)
+        observations = await self.store.call(Store.observations, guild_id, user_id, 1)
+        report = MoveReport.from_dict(observations[0].report) if observations else None
+        ticked = await self.store.call(Store.checklist, guild_id, user_id)
+        return MemberState(member, report, build_checklist(member.last_status, ticked))
+
+    def claim_manual_check(self, guild_id: int, user_id: int) -> None:
+        """Allow one manual check per member per cooldown (refuse with the wait otherwise)."""
+        now = self.services.clock.now()
+        key = (guild_id, user_id)
+        last = self._last_manual_check.get(key)
+        if last is not None and now - last < MANUAL_CHECK_COOLDOWN:
+            wait = (MANUAL_CHECK_COOLDOWN - (now - last)).total_seconds()
+            raise UserFacingError(texts.COOLDOWN.format(seconds=max(1, round(wait))))
+        self._last_manual_check[key] = now
+
+    async def check(self, guild_id: int, user_id: int) -> MemberState:
+        """Recheck one member against the servers and store what was found."""
+        member = await self.member(guild_id, user_id)
+        state = await self.state(guild_id, user_id)
+        report = await self._run_check(
+            guild_id,
+            member.old_handle,
+            member.new_handle,
+            recorded=member.followers_before,
+            member=member,
+            previous=state.report,
+        )
+        await self._save_report(guild_id, user_id, report)
+        return await self.state(guild_id, user_id)
+
+    async def _run_check(
+        self,
+        guild_id: int,
+        old: Handle,
+        new: Handle,
+        *,
+        recorded: int | None,
+        member: Member | None,
+        previous: MoveReport | None = None,
+    ) -> MoveReport:
+        campaign = await self.campaign(guild_id)
+        cached = None
+        if member is not None:
+            stored = await self.store.call(Store.cached_accounts, guild_id)
+            cached = self.services.checker.pair_for(member, stored, previous).cached
+        return await self.services.checker.check(
+            old,
+            new,
+            new_server=campaign.new_server,
+            old_server=campaign.old_server,
+            guide_base=campaign.guide_url,
+            recorded_followers=recorded,
+            cached=cached,
+            previous=previous,
+            now=self.services.clock.now(),
+        )
+
+    async def _save_report(self, guild_id: int, user_id: int, report: MoveReport) -> None:
+        await self.store.call(Store.save_accounts, guild_id, stored_accounts(report.accounts))
+        await self.store.call(Store.record_checks, guild_id, [check_record(user_id, report)])
+
+    # -- verification ----------------------------------------------------------------
+    async def start_verification(self, guild_id: int, user_id: int) -> tuple[Member, str]:
+        """Give the member a fresh one-time code (or say they are verified already)."""
+        member = await self.member(guild_id, user_id)
+        if member.is_verified:
+            raise UserFacingError(texts.VERIFY_ALREADY.format(new=member.new_handle.display))
+        now = self.services.clock.now()
+        code = member.verify_code
+        if (
+            code is None
+            or member.verify_code_expires_at is None
+            or (member.verify_code_expires_at <= now)
+        ):
+            code = new_verify_code()
+            member = await self.store.call(
+                Store.update_member,
+                guild_id,
+                user_id,
+                verify_code=code,
+                verify_code_expires_at=now + VERIFY_CODE_LIFETIME,
+            )
+        return member, code
+
+    async def confirm_verification(self, guild_id: int, user_id: int) -> VerifyOutcome:
+        """Look for the member's code on their new profile; verify them if it is there."""
+        member = await self.member(guild_id, user_id)
+        new = member.new_handle.display
+        if member.is_verified:
+            return VerifyOutcome(True, texts.VERIFY_ALREADY.format(new=new))
+        if member.verify_code is None or member.verify_code_expires_at is None:
+            raise UserFacingError(texts.VERIFY_NO_CODE)
+        now = self.services.clock.now()
+        if member.verify_code_expires_at <= now:
+            raise UserFacingError(texts.VERIFY_EXPIRED)
+        profile = await self.services.checker.profile_text(member.new_handle)
+        if profile is None:
+            raise UserFacingError(
+                texts.VERIFY_UNREACHABLE.format(server=member.new_handle.display_domain)
+            )
+        if not profile_contains_code(profile, member.verify_code):
+            return VerifyOutcome(
+                False, texts.VERIFY_NOT_FOUND.format(code=member.verify_code, new=new)
+            )
+        await self.store.call(
+            Store.update_member,
+            guild_id,
+            user_id,
+            verified_at=now,
+            verify_code=None,
+            verify_code_expires_at=None,
+        )
+        return VerifyOutcome(True, texts.VERIFY_DONE.format(new=new))
+
+    # -- preferences -----------------------------------------------------------------
+    async def set_roster_consent(self, guild_id: int, user_id: int, consent: bool) -> Member:
+        """Record whether the member may be listed in the roster."""
+        await self.member(guild_id, user_id)
+        return await self.store.call(Store.update_member, guild_id, user_id, roster_consent=consent)
+
+    async def set_reminders(self, guild_id: int, user_id: int, enabled: bool) -> Member:
+        """Opt in or out of direct-message reminders (a new opt-in retries closed DMs)."""
+        await self.member(guild_id, user_id)
+        return await self.store.call(
+            Store.update_member, guild_id, user_id, dm_reminders=enabled, dm_closed_at=None
+        )
+
+    async def tick(self, guild_id: int, user_id: int, step: str, done: bool) -> MemberState:
+        """Tick or untick a checklist step the member does by hand."""
+        await self.store.call(
+            Store.set_checklist_step, guild_id, user_id, step, done, self.services.clock.now()
+        )
+        return await self.state(guild_id, user_id)
+
+    # -- privacy ---------------------------------------------------------------------
+    async def personal_data(self, guild_id: int, user_id: int) -> dict[str, Any] | None:
+        """Everything stored about the member in this guild."""
+        return await self.store.call(Store.personal_data, guild_id, user_id)
+
+    async def forget(self, guild_id: int, user_id: int) -> bool:
+        """Delete everything about the member in this guild, at once."""
+        self._last_manual_check.pop((guild_id, user_id), None)
+        return await self.store.call(Store.forget_member, guild_id, user_id)
+
+    # -- other members ---------------------------------------------------------------
+    async def listed_member(self, guild_id: int, user_id: int) -> Member | None:
+        """Another member's link, only if they consented to the roster."""
+        member = await self.store.call(Store.member, guild_id, user_id)
+        if member is None or member.roster_consent is not True or not member.is_verified:
+            return None
+        return member
+
+    async def roster(self, guild_id: int) -> list[RosterEntry]:
+        """The public roster: moved, verified, consenting members."""
+        return await self.store.call(Store.roster, guild_id)
+
+
+def parse_handle(text: str, which: str) -> Handle:
+    """Parse a handle typed into a command, naming which one was wrong."""
+    try:
+        return Handle.parse(text)
+    except HandleError as exc:
+        template = texts.BAD_OLD_HANDLE if which == "old" else texts.BAD_NEW_HANDLE
+        raise UserFacingError(template.format(reason=exc.message)) from exc

@@ -1,0 +1,266 @@
+"""Every sentence the bot says, in one place, so it can be reviewed and translated.
+
+Rules the texts follow: say what happened, then what to do next; plain words; no blame.
+Member-supplied text is never formatted in here: callers pass it through ``safe()`` first.
+"""
+
+from __future__ import annotations
+
+# -- command descriptions (Discord shows these; at most 100 characters) ----------------
+MOVE_GROUP = "Move your Mastodon account with the community"
+CAMPAIGN_GROUP = "Run the community's move (organisers)"
+
+LINK = "Link your old and new Mastodon accounts so the bot can follow your move"
+LINK_OLD = "Your current (old) account, like @you@old.social"
+LINK_NEW = "Your new account on the new server, like @you@new.social"
+VERIFY = "Prove you own your new account with a one-time code in its bio"
+STATUS = "See how far your move has got and what to do next"
+CHECKLIST = "Your personal checklist for the move"
+WHOIS = "Find another member's new account (if they agreed to be listed)"
+WHOIS_MEMBER = "The Discord member you are looking for"
+ROSTER = "The members who have moved, with their new accounts"
+REMINDERS = "Turn personal reminders by direct message on or off"
+REMINDERS_SETTING = "on: remind me by direct message; off: no direct messages"
+PRIVACY = "See everything the bot stores about you"
+FORGET = "Delete everything the bot stores about you"
+GUIDE = "Links into the member guide"
+GUIDE_TOPIC = "What you need help with"
+
+SETUP = "Set up the campaign: servers, deadline, channel, organiser role"
+SETUP_OLD = "The server the community leaves, like old.social"
+SETUP_NEW = "The server the community moves to, like new.social"
+SETUP_DEADLINE = "Cutover date and time, like 2026-12-15 18:00"
+SETUP_TIMEZONE = "Time zone of the deadline, like Europe/Berlin (default: UTC)"
+SETUP_CHANNEL = "Channel for announcements, reminders and the roster"
+SETUP_ROLE = "Role whose members may also run /campaign commands"
+SHOW = "Show the current campaign settings"
+PROGRESS = "Counts per status, moves per day, a chart, and who needs help"
+RECHECK = "Recheck every linked member now"
+REMIND = "Show the reminder schedule, or post the next reminder now"
+REMIND_NOW = "Post the next reminder at once"
+ANNOUNCE = "Post (and pin) the announcement of the move"
+EXPORT = "Download the roster as a file"
+EXPORT_FORMAT = "Which file: Mastodon follows, Mastodon list, CSV, JSON or Markdown"
+MEMBER = "An organiser's view of one member, with unlink"
+MEMBER_USER = "The member to look at"
+
+# -- shared ------------------------------------------------------------------------
+GENERIC_ERROR = (
+    "Something went wrong on our side and nothing was changed. Please try again in a "
+    "minute; if it keeps happening, tell an organiser."
+)
+NOT_IN_GUILD = "Please use this command inside the community's Discord server."
+NOT_LINKED = "You have not linked your accounts yet. Start with `/move link`."
+NOT_YOURS = "These buttons belong to someone else's message. Run the command yourself."
+COOLDOWN = "You just checked. Please wait {seconds} seconds before checking again."
+DISCORD_ERROR = "Discord did not accept the reply ({detail}). Nothing was lost; please try again."
+GUIDE_LINK = "[{title}]({url})"
+
+# -- /move link -------------------------------------------------------------------
+BAD_OLD_HANDLE = "Your old account: {reason}"
+BAD_NEW_HANDLE = "Your new account: {reason}"
+SAME_HANDLE = (
+    "Your old and new accounts are the same handle. Type your old account first, then the "
+    "new one on {new_server}."
+)
+HANDLE_TAKEN = (
+    "{handle} is already linked by another member of this server. If it is yours, ask an "
+    "organiser to unlink it (they can use `/campaign member`)."
+)
+LINKED_TITLE = "Linked: {old} → {new}"
+LINK_SAVED = "Your accounts are linked. Here is where your move stands."
+CONSENT_QUESTION = (
+    "One question: may the community roster list you (your Discord name, old and new "
+    "handle) once you have moved? You can change this later in `/move privacy`."
+)
+CONSENT_YES = "Yes, list me"
+CONSENT_NO = "No, keep me off the roster"
+CONSENT_SAVED_YES = "Thanks! You will be listed in the roster once you have moved and verified."
+CONSENT_SAVED_NO = "Understood: you will not be listed. Your move is still tracked for you."
+LINK_CHECK_FAILED = (
+    "Your link is saved, but the servers could not be checked just now. Use `/move status` later."
+)
+
+# -- /move verify -----------------------------------------------------------------
+VERIFY_TITLE = "Prove you own your new account"
+VERIFY_STEPS = (
+    "1. On your NEW account, open Edit profile.\n"
+    "2. Put this code anywhere in your bio or in a profile field: **{code}**\n"
+    "3. Save, then press **Check now** below.\n\n"
+    "The code works until {expires}. Once you are verified you can remove it."
+)
+VERIFY_CHECK_NOW = "Check now"
+VERIFY_DONE = "Verified: {new} is yours. You can remove the code from your bio now."
+VERIFY_ALREADY = "You already proved that {new} is yours. Nothing more to do here."
+VERIFY_NOT_FOUND = (
+    "The code {code} is not in the bio or profile fields of {new} yet. Save your profile on "
+    "the new server, wait a moment, then press Check now again."
+)
+VERIFY_EXPIRED = "Your code has expired. Run `/move verify` for a new one."
+VERIFY_NO_CODE = "There is no code waiting. Run `/move verify` to get one."
+VERIFY_UNREACHABLE = (
+    "{server} did not answer, so the code could not be checked. Nothing changed; try "
+    "Check now again in a few minutes."
+)
+
+# -- /move status -----------------------------------------------------------------
+STATUS_TITLE = "Your move"
+STATUS_FIELD_STATUS = "Status"
+STATUS_FIELD_NEXT = "Next step"
+STATUS_FIELD_STEPS = "Steps"
+STATUS_FIELD_FOLLOWERS = "Followers"
+STATUS_FOLLOWERS = "Before the move: {before}\nOn the new account now: {now}"
+STATUS_UNKNOWN_NUMBER = "not known yet"
+STATUS_CHECKED = "Last checked {when}"
+STATUS_NEVER_CHECKED = "Not checked yet"
+STATUS_CONFIRMED = "Last confirmed {when}"
+STATUS_VERIFIED = "Verified owner of the new account"
+STATUS_NOT_VERIFIED = "Not verified yet: run `/move verify`"
+STATUS_CHECK_AGAIN = "Check again"
+STATUS_GUIDE_BUTTON = "Open the guide"
+STEP_DONE = "✅"
+STEP_TODO = "⬜"
+
+# -- /move checklist ---------------------------------------------------------------
+CHECKLIST_TITLE = "Your checklist"
+CHECKLIST_INTRO = (
+    "Tick each step when you have done it. Steps marked (bot) are ticked for you when the "
+    "servers show them."
+)
+CHECKLIST_BOT_MARK = " (bot)"
+CHECKLIST_STEPS: dict[str, str] = {
+    "create_account": "Create your new account",
+    "export": "Export follows, lists, blocks, mutes, domain blocks, bookmarks",
+    "archive": "Request your archive",
+    "import": "Import your files on the new account (Merge)",
+    "alias": "Set the alias on the NEW account",
+    "move": "Start the move from the OLD account",
+    "followers": "Check your followers arrived",
+}
+CHECKLIST_BUTTON_DONE = "Done: {step}"
+CHECKLIST_BUTTON_UNDO = "Undo: {step}"
+
+# -- /move whois, /move roster -----------------------------------------------------
+WHOIS_FOUND = "{name} moved to {new} (from {old})."
+WHOIS_NOT_MOVED = "{name} is listed, but has not finished moving yet. Their new account: {new}."
+WHOIS_NOT_LISTED = (
+    "{name} has not chosen to be listed in the roster, so the bot cannot share their "
+    "accounts. You could ask them directly."
+)
+WHOIS_BOT = "Bots do not move Mastodon accounts."
+ROSTER_TITLE = "{community}: who has moved"
+ROSTER_EMPTY = "Nobody is on the roster yet. Members appear here once they have moved and verified."
+ROSTER_FOOTER = "Page {page} of {pages} · {count} members · follow them all: {url}"
+ROSTER_PREVIOUS = "Previous"
+ROSTER_NEXT = "Next"
+
+# -- /move reminders, privacy, forget, guide -----------------------------------------
+REMINDERS_ON = (
+    "Personal reminders are on: the bot will send you a direct message before the "
+    "deadline and after it. Make sure direct messages from this server are allowed."
+)
+REMINDERS_OFF = "Personal reminders are off. You will still see reminders in the channel."
+PRIVACY_TITLE = "What the bot stores about you"
+PRIVACY_NOTHING = "The bot stores nothing about you in this server."
+PRIVACY_FIELDS = (
+    "Discord name: {name}\nOld account: {old}\nNew account: {new}\nLinked: {linked}\n"
+    "Verified: {verified}\nListed in the roster: {consent}\nDirect-message reminders: {dm}\n"
+    "Follower count recorded before the move: {followers}\nChecks kept: {checks}\n"
+    "Checklist steps ticked: {steps}\nReminders sent to you: {dms}"
+)
+PRIVACY_WHY = (
+    "Why: to show you your status, remind you, and list you in the roster if you agreed. "
+    "It is kept until you delete it or the organisers close the campaign. "
+    "Delete it all with `/move forget`."
+)
+PRIVACY_CONSENT_ON = "List me in the roster"
+PRIVACY_CONSENT_OFF = "Take me off the roster"
+FORGET_CONFIRM = (
+    "This deletes your link, your checks, your checklist and your roster entry in this "
+    "server, at once. Your Mastodon accounts are not touched. Delete everything?"
+)
+FORGET_YES = "Delete everything"
+FORGET_NO = "Keep it"
+FORGET_DONE = "Done: everything the bot stored about you in this server is deleted."
+FORGET_NOTHING = "There was nothing stored about you in this server."
+FORGET_KEPT = "Nothing was deleted."
+GUIDE_INTRO = "The member guide, section by section:"
+GUIDE_ONE = "{title}: {url}"
+GUIDE_UNKNOWN = "There is no guide section called {topic}. Start here: {url}"
+
+# -- /campaign ---------------------------------------------------------------------
+NOT_ORGANISER = (
+    "Only organisers can use /campaign (Manage Server permission or the organiser role). "
+    "If you should be one, ask the server's admins."
+)
+NO_CAMPAIGN = "No campaign is set up yet. An organiser can run `/campaign setup`."
+SETUP_BAD_DEADLINE = (
+    "The deadline {text} could not be read. Use the form 2026-12-15 18:00 (date, then "
+    "24-hour time)."
+)
+SETUP_PAST_DEADLINE = "The deadline {when} is in the past. Choose a date in the future."
+SETUP_BAD_ZONE = "{zone} is not a time zone name. Use one like Europe/Berlin or America/Chicago."
+SETUP_BAD_SERVER = "{field}: {reason}"
+SETUP_SAME_SERVER = "The old and the new server are the same."
+SETUP_SERVER_DOWN = "{server} did not answer like a Mastodon server: {reason}."
+SETUP_SUMMARY_TITLE = "Set up the campaign?"
+SETUP_SUMMARY = (
+    "Community: {community}\nFrom: {old} ({old_version})\nTo: {new} ({new_version})\n"
+    "Deadline: {deadline} ({relative})\nChannel: {channel}\nOrganiser role: {role}"
+)
+SETUP_CONFIRM = "Confirm"
+SETUP_CANCEL = "Cancel"
+SETUP_SAVED = "The campaign is set up. Next: `/campaign announce` to tell everyone."
+SETUP_CANCELLED = "Nothing was changed."
+SETUP_EXPIRED = "This summary has expired. Run `/campaign setup` again."
+SHOW_TITLE = "The campaign"
+SHOW_NOT_CONFIGURED = "Not configured yet: run `/campaign setup`."
+NONE_SET = "not set"
+PROGRESS_TITLE = "{community}: progress"
+PROGRESS_SUMMARY = (
+    "Linked: {linked} · Verified: {verified} ({verified_share}) · Moved: {moved} "
+    "({moved_share})\nDays left: {days_left}"
+)
+PROGRESS_COUNTS = "By status"
+PROGRESS_PER_DAY = "Moves per day (last 7 days)"
+PROGRESS_HELP = "Members who need help"
+PROGRESS_HELP_NONE = "Nobody is stuck right now."
+RECHECK_PROGRESS = "Rechecking members: {done}/{total} ({eta} left)"
+RECHECK_DONE = "Recheck finished: {total} members checked in {seconds} s."
+RECHECK_NOBODY = "Nobody has linked their accounts yet."
+RECHECK_BUSY = "A recheck is already running for this server. Wait for it to finish."
+REMIND_TITLE = "Reminder schedule"
+REMIND_LINE_SENT = "{mark} {label}: {when} (posted)"
+REMIND_LINE_SKIPPED = "{mark} {label}: {when} (skipped: the bot was offline)"
+REMIND_LINE_DUE = "{mark} {label}: {when}"
+REMIND_NOTHING_LEFT = "All reminders have been posted."
+REMIND_POSTED = "Posted the reminder “{label}” in {channel}."
+REMIND_NO_CHANNEL = "There is no announcement channel yet. Set one with `/campaign setup channel:`."
+ANNOUNCE_POSTED = "Posted the announcement in {channel}{pinned}."
+ANNOUNCE_PINNED = " and pinned it"
+ANNOUNCE_NOT_PINNED = " (it could not be pinned: the bot lacks the Manage Messages permission)"
+CHANNEL_FORBIDDEN = (
+    "The bot cannot post in {channel}. Give it the Send Messages and Embed Links "
+    "permissions there, then try again."
+)
+ANNOUNCE_TITLE = "{community} is moving to {new}"
+ANNOUNCE_BODY = (
+    "We are moving our Mastodon accounts from **{old}** to **{new}**.\n\n"
+    "**Deadline:** {deadline_full} ({deadline_relative}).\n\n"
+    "Every member moves their own account; it takes about 20 minutes. Your followers "
+    "come with you, your posts do not.\n\n"
+    "1. Read the guide: {guide}\n"
+    "2. Run `/move link` here with your old and new handle.\n"
+    "3. `/move status` tells you your next step at any time."
+)
+EXPORT_ATTACHED = "Here is the roster as {label}: {count} members."
+EXPORT_SPLIT = " Split into {files} files because Mastodon imports at most 20,000 rows per file."
+EXPORT_EMPTY = "Nobody is on the roster yet, so there is nothing to export."
+MEMBER_TITLE = "Member: {name}"
+MEMBER_NOT_LINKED = "{name} has not linked any accounts."
+MEMBER_HISTORY = "Recent checks"
+MEMBER_UNLINK = "Unlink this member"
+MEMBER_UNLINKED = "Unlinked {name}: their link, checks and roster entry are deleted."
+NEW_MOVES_ANNOUNCEMENT = "Welcome on {new}! These members have just moved:\n{lines}"
+ROSTER_POST_TITLE = "{community} roster: {count} members have moved"
+ROSTER_POST_CONTINUED = "{community} roster (continued)"
