@@ -1,0 +1,1 @@
+"""The Discord surface: command groups, buttons, cards and background posting."""

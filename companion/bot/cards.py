@@ -1,0 +1,231 @@
+"""Embeds the bot shows: status cards, checklists, roster pages, privacy and campaign views.
+
+Handles are shown as inline code: they are validated to a safe alphabet, stay copyable,
+and cannot render as mentions. Anything else members or servers wrote is escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from companion import texts
+from companion.core.checklist import STEP_TOPICS, ChecklistItem
+from companion.core.guide_links import TOPICS, status_url
+from companion.core.handles import Handle
+from companion.core.models import Campaign, Member
+from companion.core.roster import RosterEntry
+from companion.core.statuses import MoveReport, MoveStatus
+from companion.core.text import discord_timestamp, escape_markdown
+
+GREEN = discord.Colour(0x2E7D32)
+BLUE = discord.Colour(0x5865F2)
+AMBER = discord.Colour(0xB26A00)
+RED = discord.Colour(0xC62828)
+GREY = discord.Colour(0x607D8B)
+
+_STATUS_COLOURS: dict[MoveStatus, discord.Colour] = {
+    MoveStatus.FOLLOWERS_ARRIVED: GREEN,
+    MoveStatus.MOVED: GREEN,
+    MoveStatus.READY_TO_MOVE: BLUE,
+    MoveStatus.ALIAS_MISSING: AMBER,
+    MoveStatus.ALIAS_UNKNOWN: AMBER,
+    MoveStatus.NEW_ACCOUNT_MISSING: AMBER,
+    MoveStatus.WRONG_SERVER: AMBER,
+    MoveStatus.MOVED_ELSEWHERE: RED,
+    MoveStatus.OLD_ACCOUNT_GONE: RED,
+    MoveStatus.SERVER_UNREACHABLE: GREY,
+    MoveStatus.UNSUPPORTED_SERVER: GREY,
+}
+
+ROSTER_PAGE_SIZE = 20
+
+
+def handle_md(handle: Handle | str) -> str:
+    """A handle as inline code: literal, copyable, never a mention."""
+    text = handle.display if isinstance(handle, Handle) else str(handle)
+    return "`" + text.replace("`", "'") + "`"
+
+
+def name_md(name: str) -> str:
+    """A member's display name, escaped so it cannot format, link or ping."""
+    return escape_markdown(name, max_length=80) or "(no name)"
+
+
+def when_md(moment: datetime | None, style: str = "R") -> str:
+    """A time every reader sees in their own zone."""
+    return discord_timestamp(moment, style) if moment else texts.STATUS_UNKNOWN_NUMBER
+
+
+def _number(value: int | None) -> str:
+    return f"{value:,}" if value is not None else texts.STATUS_UNKNOWN_NUMBER
+
+
+def status_card(
+    member: Member, report: MoveReport | None, checklist: list[ChecklistItem], campaign: Campaign
+) -> discord.Embed:
+    """The member's move at a glance: where it stands, what is done, what to do next."""
+    embed = discord.Embed(
+        title=texts.STATUS_TITLE,
+        description=f"{handle_md(member.old_handle)} → {handle_md(member.new_handle)}",
+    )
+    if report is None:
+        embed.colour = GREY
+        embed.add_field(name=texts.STATUS_FIELD_STATUS, value=texts.STATUS_NEVER_CHECKED)
+    else:
+        status = report.status
+        embed.colour = _STATUS_COLOURS.get(status, GREY)
+        embed.add_field(
+            name=texts.STATUS_FIELD_STATUS,
+            value=f"**{status.label}**\n{report.explanation}"[:1024],
+            inline=False,
+        )
+        link = status_url(campaign.guide_url, status.value)
+        embed.add_field(
+            name=texts.STATUS_FIELD_NEXT,
+            value=f"{report.next_step}\n[{texts.STATUS_GUIDE_BUTTON}]({link})"[:1024],
+            inline=False,
+        )
+    embed.add_field(name=texts.STATUS_FIELD_STEPS, value=checklist_lines(checklist), inline=False)
+    followers_now = report.followers_now if report else None
+    embed.add_field(
+        name=texts.STATUS_FIELD_FOLLOWERS,
+        value=texts.STATUS_FOLLOWERS.format(
+            before=_number(member.followers_before), now=_number(followers_now)
+        ),
+        inline=True,
+    )
+    checked = (
+        texts.STATUS_CHECKED.format(when=when_md(member.last_checked_at))
+        if member.last_checked_at
+        else texts.STATUS_NEVER_CHECKED
+    )
+    if report is not None and report.status.is_observation_gap and member.last_confirmed_at:
+        checked += "\n" + texts.STATUS_CONFIRMED.format(when=when_md(member.last_confirmed_at))
+    verified = texts.STATUS_VERIFIED if member.is_verified else texts.STATUS_NOT_VERIFIED
+    embed.add_field(name="\u200b", value=f"{checked}\n{verified}", inline=True)
+    return embed
+
+
+def checklist_lines(items: list[ChecklistItem]) -> str:
+    """One line per step: ticked or not, and which the bot ticks."""
+    lines = []
+    for item in items:
+        mark = texts.STEP_DONE if item.done else texts.STEP_TODO
+        suffix = texts.CHECKLIST_BOT_MARK if item.by_bot else ""
+        lines.append(f"{mark} {texts.CHECKLIST_STEPS[item.key]}{suffix}")
+    return "\n".join(lines)
+
+
+def checklist_card(items: list[ChecklistItem], campaign: Campaign) -> discord.Embed:
+    """The personal checklist with a guide link per step."""
+    embed = discord.Embed(title=texts.CHECKLIST_TITLE, description=texts.CHECKLIST_INTRO)
+    embed.colour = BLUE
+    lines = []
+    for item in items:
+        mark = texts.STEP_DONE if item.done else texts.STEP_TODO
+        suffix = texts.CHECKLIST_BOT_MARK if item.by_bot else ""
+        url = TOPICS[STEP_TOPICS[item.key]].url(campaign.guide_url)
+        lines.append(f"{mark} [{texts.CHECKLIST_STEPS[item.key]}]({url}){suffix}")
+    embed.add_field(name="\u200b", value="\n".join(lines)[:1024], inline=False)
+    return embed
+
+
+def verify_card(member: Member, code: str) -> discord.Embed:
+    """How to prove ownership of the new account with the one-time code."""
+    return discord.Embed(
+        title=texts.VERIFY_TITLE,
+        description=handle_md(member.new_handle)
+        + "\n\n"
+        + texts.VERIFY_STEPS.format(code=code, expires=when_md(member.verify_code_expires_at, "f")),
+        colour=BLUE,
+    )
+
+
+def roster_page(
+    entries: list[RosterEntry], page: int, campaign: Campaign
+) -> tuple[discord.Embed, int]:
+    """One page of the roster and the number of pages."""
+    pages = max(1, -(-len(entries) // ROSTER_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    embed = discord.Embed(
+        title=texts.ROSTER_TITLE.format(community=escape_markdown(campaign.community_name)),
+        colour=GREEN,
+    )
+    if not entries:
+        embed.description = texts.ROSTER_EMPTY
+        return embed, 1
+    start = (page - 1) * ROSTER_PAGE_SIZE
+    lines = [
+        f"{name_md(entry.discord_name)}: {handle_md(entry.new_handle)}"
+        for entry in entries[start : start + ROSTER_PAGE_SIZE]
+    ]
+    embed.description = "\n".join(lines)
+    embed.set_footer(
+        text=texts.ROSTER_FOOTER.format(
+            page=page,
+            pages=pages,
+            count=len(entries),
+            url=TOPICS["roster"].url(campaign.guide_url),
+        )
+    )
+    return embed, pages
+
+
+def privacy_card(data: dict[str, Any] | None, member: Member | None) -> discord.Embed:
+    """Everything stored about the member, in plain words."""
+    embed = discord.Embed(title=texts.PRIVACY_TITLE, colour=BLUE)
+    if data is None or member is None:
+        embed.description = texts.PRIVACY_NOTHING
+        return embed
+
+    def yes_no(value: object) -> str:
+        return {True: "yes", False: "no", None: "not asked yet"}.get(value, str(value))  # type: ignore[call-overload]
+
+    embed.description = texts.PRIVACY_FIELDS.format(
+        name=name_md(member.display_name),
+        old=handle_md(member.old_handle),
+        new=handle_md(member.new_handle),
+        linked=when_md(member.linked_at, "f"),
+        verified=when_md(member.verified_at, "f") if member.verified_at else "no",
+        consent=yes_no(member.roster_consent),
+        dm=yes_no(member.dm_reminders),
+        followers=_number(member.followers_before),
+        checks=len(data["checks"]),
+        steps=len(data["checklist"]),
+        dms=len(data["direct_messages"]),
+    )
+    embed.add_field(name="\u200b", value=texts.PRIVACY_WHY, inline=False)
+    return embed
+
+
+def campaign_card(campaign: Campaign) -> discord.Embed:
+    """The campaign's settings for organisers."""
+    embed = discord.Embed(title=texts.SHOW_TITLE, colour=BLUE)
+    if not campaign.is_configured:
+        embed.description = texts.SHOW_NOT_CONFIGURED
+    rows = {
+        "Community": escape_markdown(campaign.community_name),
+        "From": f"`{campaign.old_server}`" if campaign.old_server else texts.NONE_SET,
+        "To": f"`{campaign.new_server}`" if campaign.new_server else texts.NONE_SET,
+        "Deadline": (
+            f"{when_md(campaign.deadline, 'F')} ({campaign.timezone}, {when_md(campaign.deadline)})"
+            if campaign.deadline
+            else texts.NONE_SET
+        ),
+        "Channel": f"<#{campaign.announcement_channel_id}>"
+        if campaign.announcement_channel_id
+        else texts.NONE_SET,
+        "Roster channel": f"<#{campaign.roster_channel}>"
+        if campaign.roster_channel
+        else texts.NONE_SET,
+        "Organiser role": f"<@&{campaign.organiser_role_id}>"
+        if campaign.organiser_role_id
+        else texts.NONE_SET,
+        "Guide": campaign.guide_url,
+    }
+    for name, value in rows.items():
+        embed.add_field(name=name, value=value, inline=True)
+    return embed

@@ -1,0 +1,89 @@
+"""One place that turns any failure into one short, ephemeral sentence for the user.
+
+Expected problems (a malformed handle, a server that is down, a missing permission) are
+``UserFacingError``s carrying their message. Anything else is logged with its traceback
+and context, and the user gets a calm apology: never a traceback, never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from companion import texts
+from companion.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+
+class NotOrganiserError(app_commands.CheckFailure):
+    """The user may not run organiser commands."""
+
+
+def message_for(error: BaseException) -> str | None:
+    """The sentence to show for an expected error, or None for an unexpected one."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        original = error.__cause__ or getattr(error, "original", None)
+        if original is not None and original is not error:
+            found = message_for(original)
+            if found is not None:
+                return found
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, NotOrganiserError):
+        return texts.NOT_ORGANISER
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return texts.NOT_IN_GUILD
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return texts.COOLDOWN.format(seconds=max(1, round(error.retry_after)))
+    if isinstance(error, discord.HTTPException) and error.status < 500:
+        return texts.DISCORD_ERROR.format(detail=f"code {error.code}")
+    return None
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Tell the user what happened, ephemerally, whatever state the interaction is in."""
+    message = message_for(error)
+    if message is None:
+        command = interaction.command.qualified_name if interaction.command else None
+        custom_id = (interaction.data or {}).get("custom_id")
+        log.error(
+            "Unexpected error in %s (guild %s, user %s)",
+            command or custom_id or "an interaction",
+            interaction.guild_id,
+            interaction.user.id,
+            exc_info=error,
+        )
+        message = texts.GENERIC_ERROR
+    else:
+        log.info("Refused %s for user %s: %s", _what(interaction), interaction.user.id, message)
+    await send_ephemeral(interaction, message)
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    """Reply privately, as a first response or a follow-up; log if Discord refuses."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("Could not tell user %s about an error: %s", interaction.user.id, exc)
+
+
+def _what(interaction: discord.Interaction) -> str:
+    if interaction.command is not None:
+        return "/" + interaction.command.qualified_name
+    return str((interaction.data or {}).get("custom_id", "an interaction"))
+
+
+class CompanionTree(app_commands.CommandTree):
+    """The command tree with our error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Route every command error through ``report_error``."""
+        await report_error(interaction, error)

@@ -1,0 +1,352 @@
+"""Buttons that keep working after a restart.
+
+Each button is a ``DynamicItem``: its state lives in its ``custom_id`` (who it belongs to,
+which page, which step), and the bot routes any click by pattern, whenever the message was
+sent. Every click runs through ``report_error`` so a failure becomes a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import ui
+
+from companion import texts
+from companion.bot import cards
+from companion.bot.errors import report_error
+from companion.core.checklist import OBSERVABLE_STEPS, STEPS, ChecklistItem
+from companion.core.guide_links import status_url
+from companion.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from companion.services import Services
+    from companion.services.members import MemberState
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    """The services of the bot that received the interaction."""
+    return cast("Any", interaction.client).services
+
+
+def guild_of(interaction: discord.Interaction) -> int:
+    """The guild id, refusing direct messages."""
+    if interaction.guild_id is None:
+        raise UserFacingError(texts.NOT_IN_GUILD)
+    return interaction.guild_id
+
+
+class SafeButton:
+    """Mixin: run ``handle`` and turn any failure into an ephemeral sentence."""
+
+    owner: int | None = None
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check the clicker is the owner, then handle the click."""
+        try:
+            if self.owner is not None and interaction.user.id != self.owner:
+                raise UserFacingError(texts.NOT_YOURS)
+            await self.handle(interaction)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """What the click does."""
+        raise NotImplementedError
+
+
+def _button(**kwargs: Any) -> ui.Button[Any]:
+    return ui.Button(**kwargs)
+
+
+class RecheckButton(
+    SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:recheck:(?P<user>\d+)"
+):
+    """Check again, from a status card."""
+
+    def __init__(self, user_id: int) -> None:
+        self.owner = user_id
+        super().__init__(
+            _button(
+                label=texts.STATUS_CHECK_AGAIN,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"mc:recheck:{user_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> RecheckButton:
+        """Rebuild the button from its id."""
+        return cls(int(match["user"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Recheck (with the cooldown) and update the card in place."""
+        services = services_of(interaction)
+        guild_id = guild_of(interaction)
+        services.members.claim_manual_check(guild_id, interaction.user.id)
+        await interaction.response.defer()
+        state = await services.members.check(guild_id, interaction.user.id)
+        campaign = await services.campaign(guild_id)
+        await interaction.edit_original_response(
+            embed=cards.status_card(state.member, state.report, state.checklist, campaign),
+            # The link card also asks about the roster: keep those buttons until answered.
+            view=link_view(state, campaign.guide_url),
+        )
+
+
+class ConsentButton(
+    SafeButton,
+    ui.DynamicItem[ui.Button[Any]],
+    template=r"mc:consent:(?P<choice>yes|no):(?P<user>\d+)",
+):
+    """Yes or no to being listed in the roster."""
+
+    def __init__(self, choice: str, user_id: int) -> None:
+        self.owner = user_id
+        self.choice = choice
+        yes = choice == "yes"
+        super().__init__(
+            _button(
+                label=texts.CONSENT_YES if yes else texts.CONSENT_NO,
+                style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
+                custom_id=f"mc:consent:{choice}:{user_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> ConsentButton:
+        """Rebuild the button from its id."""
+        return cls(match["choice"], int(match["user"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Store the choice and confirm it privately."""
+        services = services_of(interaction)
+        consent = self.choice == "yes"
+        await services.members.set_roster_consent(
+            guild_of(interaction), interaction.user.id, consent
+        )
+        message = texts.CONSENT_SAVED_YES if consent else texts.CONSENT_SAVED_NO
+        await interaction.response.send_message(message, ephemeral=True)
+
+
+class VerifyCheckButton(
+    SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:verify:(?P<user>\d+)"
+):
+    """Check now: look for the one-time code on the new profile."""
+
+    def __init__(self, user_id: int) -> None:
+        self.owner = user_id
+        super().__init__(
+            _button(
+                label=texts.VERIFY_CHECK_NOW,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"mc:verify:{user_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> VerifyCheckButton:
+        """Rebuild the button from its id."""
+        return cls(int(match["user"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Read the profile (slow: defer first) and say what was found."""
+        services = services_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await services.members.confirm_verification(
+            guild_of(interaction), interaction.user.id
+        )
+        await interaction.followup.send(outcome.message, ephemeral=True)
+
+
+class ChecklistButton(
+    SafeButton,
+    ui.DynamicItem[ui.Button[Any]],
+    template=r"mc:tick:(?P<step>[a-z_]+):(?P<done>[01]):(?P<user>\d+)",
+):
+    """Tick (or untick) a step the member does by hand."""
+
+    def __init__(self, step: str, done: bool, user_id: int) -> None:
+        if step not in STEPS:
+            raise ValueError(step)
+        self.owner = user_id
+        self.step = step
+        self.done = done
+        label = (texts.CHECKLIST_BUTTON_DONE if done else texts.CHECKLIST_BUTTON_UNDO).format(
+            step=texts.CHECKLIST_STEPS[step]
+        )
+        super().__init__(
+            _button(
+                label=label[:80],
+                style=discord.ButtonStyle.success if done else discord.ButtonStyle.secondary,
+                custom_id=f"mc:tick:{step}:{int(done)}:{user_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> ChecklistButton:
+        """Rebuild the button from its id (unknown steps are refused)."""
+        if match["step"] not in STEPS:
+            raise UserFacingError(texts.GENERIC_ERROR)
+        return cls(match["step"], match["done"] == "1", int(match["user"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Store the tick and redraw the checklist."""
+        services = services_of(interaction)
+        guild_id = guild_of(interaction)
+        state = await services.members.tick(guild_id, interaction.user.id, self.step, self.done)
+        campaign = await services.campaign(guild_id)
+        await interaction.response.edit_message(
+            embed=cards.checklist_card(state.checklist, campaign),
+            view=checklist_view(state.checklist, interaction.user.id),
+        )
+
+
+class RosterPageButton(
+    SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:roster:(?P<page>\d+):(?P<dir>[pn])"
+):
+    """Previous or next page of the roster."""
+
+    def __init__(self, page: int, direction: str, *, disabled: bool = False) -> None:
+        self.page = page
+        self.direction = direction
+        super().__init__(
+            _button(
+                label=texts.ROSTER_PREVIOUS if direction == "p" else texts.ROSTER_NEXT,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"mc:roster:{page}:{direction}",
+                disabled=disabled,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> RosterPageButton:
+        """Rebuild the button from its id."""
+        return cls(int(match["page"]), match["dir"])
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Show the page this button points to."""
+        services = services_of(interaction)
+        guild_id = guild_of(interaction)
+        entries = await services.members.roster(guild_id)
+        campaign = await services.campaign(guild_id)
+        embed, pages = cards.roster_page(entries, self.page, campaign)
+        page = min(max(self.page, 1), pages)
+        await interaction.response.edit_message(embed=embed, view=roster_view(page, pages))
+
+
+class ForgetButton(
+    SafeButton,
+    ui.DynamicItem[ui.Button[Any]],
+    template=r"mc:forget:(?P<choice>yes|no):(?P<user>\d+)",
+):
+    """Confirm or cancel deleting everything stored about the member."""
+
+    def __init__(self, choice: str, user_id: int) -> None:
+        self.owner = user_id
+        self.choice = choice
+        yes = choice == "yes"
+        super().__init__(
+            _button(
+                label=texts.FORGET_YES if yes else texts.FORGET_NO,
+                style=discord.ButtonStyle.danger if yes else discord.ButtonStyle.secondary,
+                custom_id=f"mc:forget:{choice}:{user_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> ForgetButton:
+        """Rebuild the button from its id."""
+        return cls(match["choice"], int(match["user"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Delete at once on yes; replace the question with the outcome either way."""
+        if self.choice == "yes":
+            deleted = await services_of(interaction).members.forget(
+                guild_of(interaction), interaction.user.id
+            )
+            message = texts.FORGET_DONE if deleted else texts.FORGET_NOTHING
+        else:
+            message = texts.FORGET_KEPT
+        await interaction.response.edit_message(content=message, embed=None, view=None)
+
+
+def status_view(state: MemberState, guide_url: str) -> ui.View:
+    """Buttons under a status card: check again, and the guide for the next step."""
+    view = ui.View(timeout=None)
+    view.add_item(RecheckButton(state.member.user_id))
+    status = state.report.status.value if state.report else "not_linked"
+    view.add_item(ui.Button(label=texts.STATUS_GUIDE_BUTTON, url=status_url(guide_url, status)))
+    return view
+
+
+def link_view(state: MemberState, guide_url: str) -> ui.View:
+    """The status card's buttons, plus the roster question when it was never answered."""
+    view = status_view(state, guide_url)
+    if state.member.roster_consent is None:
+        view.add_item(ConsentButton("yes", state.member.user_id))
+        view.add_item(ConsentButton("no", state.member.user_id))
+    return view
+
+
+def verify_view(user_id: int) -> ui.View:
+    """The Check now button under the verification steps."""
+    view = ui.View(timeout=None)
+    view.add_item(VerifyCheckButton(user_id))
+    return view
+
+
+def checklist_view(items: list[ChecklistItem], user_id: int) -> ui.View:
+    """One button per step the member ticks by hand (the bot ticks the others)."""
+    view = ui.View(timeout=None)
+    for item in items:
+        if item.key in OBSERVABLE_STEPS:
+            continue
+        view.add_item(ChecklistButton(item.key, not item.done, user_id))
+    return view
+
+
+def roster_view(page: int, pages: int) -> ui.View:
+    """Previous and next buttons for the roster."""
+    view = ui.View(timeout=None)
+    view.add_item(RosterPageButton(page - 1, "p", disabled=page <= 1))
+    view.add_item(RosterPageButton(page + 1, "n", disabled=page >= pages))
+    return view
+
+
+def privacy_view(consent: bool | None, user_id: int) -> ui.View:
+    """Change the roster choice from the privacy card."""
+    view = ui.View(timeout=None)
+    view.add_item(ConsentButton("no" if consent else "yes", user_id))
+    return view
+
+
+def forget_view(user_id: int) -> ui.View:
+    """Confirm or cancel deleting everything."""
+    view = ui.View(timeout=None)
+    view.add_item(ForgetButton("yes", user_id))
+    view.add_item(ForgetButton("no", user_id))
+    return view
+
+
+MEMBER_BUTTONS: tuple[type[ui.DynamicItem[Any]], ...] = (
+    RecheckButton,
+    ConsentButton,
+    VerifyCheckButton,
+    ChecklistButton,
+    RosterPageButton,
+    ForgetButton,
+)
