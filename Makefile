@@ -1,0 +1,46 @@
+# Two commands matter on a fresh machine: `make run` and `make test`.
+# Each creates the virtual environment (.venv) when it is missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format guide guide-build bench rehearse clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[guide,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## Run the bot (with a token) or, without one, the offline rehearsal
+	$(BIN)/companion run --rehearse-without-token
+
+test: $(STAMP)  ## Lint, format check and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## Lint and fix what ruff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+guide: $(STAMP)  ## Serve the member guide on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve
+
+guide-build: $(STAMP)  ## Build the member guide into site/
+	$(BIN)/mkdocs build --strict
+
+bench: $(STAMP)  ## Run the benchmarks (print figures against the targets)
+	$(BIN)/python bench/recheck.py
+	$(BIN)/python bench/bot.py
+
+rehearse: $(STAMP)  ## Run the offline rehearsal of a whole campaign
+	$(BIN)/companion rehearse
+
+clean:  ## Remove the virtual environment and build output
+	rm -rf $(VENV) site build rehearsal-output test-artifacts
