@@ -8,7 +8,7 @@ sent. Every click runs through ``report_error`` so a failure becomes a sentence.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import discord
 from discord import ui
@@ -60,27 +60,60 @@ def _button(**kwargs: Any) -> ui.Button[Any]:
     return ui.Button(**kwargs)
 
 
-class RecheckButton(
-    SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:recheck:(?P<user>\d+)"
-):
-    """Check again, from a status card."""
+class OwnedButton(SafeButton):
+    """A member's own button, ``mc:<prefix>:<user id>``: one label, one style."""
+
+    prefix: ClassVar[str]
+    label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.primary
 
     def __init__(self, user_id: int) -> None:
         self.owner = user_id
-        super().__init__(
+        super().__init__(  # type: ignore[call-arg]
+            _button(label=self.label, style=self.style, custom_id=f"mc:{self.prefix}:{user_id}")
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its id."""
+        return cls(int(match["user"]))
+
+
+class OwnedChoice(SafeButton):
+    """A member's yes/no button, ``mc:<prefix>:<yes|no>:<user id>``."""
+
+    prefix: ClassVar[str]
+    labels: ClassVar[dict[str, str]]
+    styles: ClassVar[dict[str, discord.ButtonStyle]]
+
+    def __init__(self, choice: str, user_id: int) -> None:
+        self.owner = user_id
+        self.choice = choice
+        super().__init__(  # type: ignore[call-arg]
             _button(
-                label=texts.STATUS_CHECK_AGAIN,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"mc:recheck:{user_id}",
+                label=self.labels[choice],
+                style=self.styles[choice],
+                custom_id=f"mc:{self.prefix}:{choice}:{user_id}",
             )
         )
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> RecheckButton:
+    ) -> Self:
         """Rebuild the button from its id."""
-        return cls(int(match["user"]))
+        return cls(match["choice"], int(match["user"]))
+
+
+class RecheckButton(
+    OwnedButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:recheck:(?P<user>\d+)"
+):
+    """Check again, from a status card."""
+
+    prefix = "recheck"
+    label = texts.STATUS_CHECK_AGAIN
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Recheck (with the cooldown) and update the card in place."""
@@ -98,30 +131,18 @@ class RecheckButton(
 
 
 class ConsentButton(
-    SafeButton,
+    OwnedChoice,
     ui.DynamicItem[ui.Button[Any]],
     template=r"mc:consent:(?P<choice>yes|no):(?P<user>\d+)",
 ):
     """Yes or no to being listed in the roster."""
 
-    def __init__(self, choice: str, user_id: int) -> None:
-        self.owner = user_id
-        self.choice = choice
-        yes = choice == "yes"
-        super().__init__(
-            _button(
-                label=texts.CONSENT_YES if yes else texts.CONSENT_NO,
-                style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
-                custom_id=f"mc:consent:{choice}:{user_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> ConsentButton:
-        """Rebuild the button from its id."""
-        return cls(match["choice"], int(match["user"]))
+    prefix = "consent"
+    labels: ClassVar[dict[str, str]] = {"yes": texts.CONSENT_YES, "no": texts.CONSENT_NO}
+    styles: ClassVar[dict[str, discord.ButtonStyle]] = {
+        "yes": discord.ButtonStyle.success,
+        "no": discord.ButtonStyle.secondary,
+    }
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Store the choice and confirm it privately."""
@@ -135,26 +156,12 @@ class ConsentButton(
 
 
 class VerifyCheckButton(
-    SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:verify:(?P<user>\d+)"
+    OwnedButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:verify:(?P<user>\d+)"
 ):
     """Check now: look for the one-time code on the new profile."""
 
-    def __init__(self, user_id: int) -> None:
-        self.owner = user_id
-        super().__init__(
-            _button(
-                label=texts.VERIFY_CHECK_NOW,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"mc:verify:{user_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> VerifyCheckButton:
-        """Rebuild the button from its id."""
-        return cls(int(match["user"]))
+    prefix = "verify"
+    label = texts.VERIFY_CHECK_NOW
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Read the profile (slow: defer first) and say what was found."""
@@ -247,30 +254,18 @@ class RosterPageButton(
 
 
 class ForgetButton(
-    SafeButton,
+    OwnedChoice,
     ui.DynamicItem[ui.Button[Any]],
     template=r"mc:forget:(?P<choice>yes|no):(?P<user>\d+)",
 ):
     """Confirm or cancel deleting everything stored about the member."""
 
-    def __init__(self, choice: str, user_id: int) -> None:
-        self.owner = user_id
-        self.choice = choice
-        yes = choice == "yes"
-        super().__init__(
-            _button(
-                label=texts.FORGET_YES if yes else texts.FORGET_NO,
-                style=discord.ButtonStyle.danger if yes else discord.ButtonStyle.secondary,
-                custom_id=f"mc:forget:{choice}:{user_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> ForgetButton:
-        """Rebuild the button from its id."""
-        return cls(match["choice"], int(match["user"]))
+    prefix = "forget"
+    labels: ClassVar[dict[str, str]] = {"yes": texts.FORGET_YES, "no": texts.FORGET_NO}
+    styles: ClassVar[dict[str, discord.ButtonStyle]] = {
+        "yes": discord.ButtonStyle.danger,
+        "no": discord.ButtonStyle.secondary,
+    }
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Delete at once on yes; replace the question with the outcome either way."""
