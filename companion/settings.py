@@ -193,7 +193,10 @@ class Settings(BaseSettings):
     )
     allow_private_addresses: bool = Field(
         default=False,
-        description="Let the bot contact private and loopback addresses. Tests and staging only.",
+        description=(
+            "Let the bot reach configured servers on private or loopback addresses "
+            "(tests and staging only; link-local and metadata addresses stay refused)."
+        ),
     )
     request_timeout: float = Field(
         default=8.0, gt=0, le=60, description="Seconds before a Mastodon request is given up."

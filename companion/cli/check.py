@@ -1,0 +1,190 @@
+"""``companion check`` and ``companion recheck``: move statuses from the command line.
+
+``check OLD NEW`` asks the servers about one pair and prints the report (``--json`` for
+scripts); it needs no database. ``recheck`` rechecks every linked member in the database,
+in batches, with a progress bar, and stores the observations as the bot would. Exit
+codes: 0 done, 1 the servers could not be read (or nothing to recheck), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from datetime import UTC, datetime
+
+import click
+
+from companion.cli.context import fail, settings_from
+from companion.core.handles import Handle, HandleError
+from companion.core.models import Campaign
+from companion.core.statuses import MoveReport
+from companion.moves import MoveChecker
+from companion.settings import Settings
+from companion.store import AsyncStore, CheckRecord, Store
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for scripts.")
+@click.option(
+    "--followers-before",
+    type=click.IntRange(min=0),
+    default=None,
+    help="The old account's follower count recorded before the move (for followers_arrived).",
+)
+@click.pass_context
+def check(
+    ctx: click.Context, old: str, new: str, as_json: bool, followers_before: int | None
+) -> None:
+    """Check how far a move from OLD to NEW has got, asking both servers now.
+
+    OLD and NEW are handles such as @alice@old.social (profile links work too).
+    """
+    settings = settings_from(ctx)
+    try:
+        old_handle, new_handle = Handle.parse(old), Handle.parse(new)
+    except HandleError as exc:
+        fail(f"{exc.message} (you typed {exc.text!r})", 2)
+    report = asyncio.run(_check(settings, old_handle, new_handle, followers_before))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(report))
+    if not report.confirmed:
+        raise SystemExit(1)
+
+
+async def _check(
+    settings: Settings, old: Handle, new: Handle, followers_before: int | None
+) -> MoveReport:
+    async with MoveChecker(settings) as checker:
+        return await checker.check(old, new, recorded_followers=followers_before)
+
+
+def render(report: MoveReport) -> str:
+    """The report as people read it in a terminal."""
+    old = Handle.try_parse(report.old)
+    new = Handle.try_parse(report.new)
+    rows = [
+        ("Old account", old.display if old else report.old),
+        ("New account", new.display if new else report.new),
+        ("Status", f"{report.label} ({report.status.value})"),
+        ("", report.explanation),
+    ]
+    if report.reason:
+        rows.append(("Why", report.reason))
+    rows.append(("Next step", report.next_step))
+    rows.append(("Guide", report.guide_url))
+    if report.moved_to:
+        rows.append(("Moved to", report.moved_to))
+    if report.followers_before is not None or report.followers_now is not None:
+        before = "unknown" if report.followers_before is None else str(report.followers_before)
+        now = "unknown" if report.followers_now is None else str(report.followers_now)
+        rows.append(
+            (
+                "Followers",
+                f"{before} before the move, {now} on the new account "
+                f"({round(report.followers_share * 100)}% counts as arrived)",
+            )
+        )
+    if report.last_confirmed_at is not None:
+        rows.append(("Last confirmed", _when(report.last_confirmed_at)))
+    width = max(len(label) for label, _ in rows) + 2
+    lines = [f"{label:<{width}}{value}" for label, value in rows]
+    if report.evidence:
+        lines.append("")
+        lines.append("Evidence (what each server answered):")
+        for item in report.evidence:
+            lines.append(f"  {_when(item.observed_at)}  {item.server}  {item.asked}")
+            lines.append(f"      -> {item.answer}")
+    return "\n".join(lines)
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@click.command()
+@click.option(
+    "--guild",
+    "guild_id",
+    type=int,
+    default=None,
+    help="Recheck only this Discord server's members (default: every server in the database).",
+)
+@click.pass_context
+def recheck(ctx: click.Context, guild_id: int | None) -> None:
+    """Recheck every linked member against the servers and store what they say."""
+    settings = settings_from(ctx)
+    if not settings.database.is_file():
+        fail(f"There is no database at {settings.database} yet (setting: database).")
+    totals = asyncio.run(_recheck(settings, guild_id))
+    if not totals:
+        fail("Nobody has linked their accounts yet: there is nothing to recheck.")
+    click.echo("Statuses now: " + ", ".join(f"{n} {s}" for s, n in totals.most_common()))
+
+
+async def _recheck(settings: Settings, guild_id: int | None) -> Counter[str]:
+    totals: Counter[str] = Counter()
+    async with AsyncStore(settings.database) as store:
+        guilds = [guild_id] if guild_id is not None else await store.call(Store.guild_ids)
+        async with MoveChecker(settings) as checker:
+            for guild in guilds:
+                totals.update(await _recheck_guild(settings, store, checker, guild))
+    return totals
+
+
+async def _recheck_guild(
+    settings: Settings, store: AsyncStore, checker: MoveChecker, guild_id: int
+) -> Counter[str]:
+    defaults = Campaign(
+        guild_id=guild_id,
+        community_name=settings.campaign.community_name,
+        old_server=settings.campaign.old_server,
+        new_server=settings.campaign.new_server,
+        guide_url=settings.campaign.guide_url,
+    )
+    campaign = await store.call(Store.campaign, guild_id, defaults)
+    members = await store.call(Store.members, guild_id)
+    if not members:
+        return Counter()
+    cached = await store.call(Store.cached_accounts, guild_id)
+    latest = await store.call(Store.latest_reports, guild_id)
+    pairs = [MoveChecker.pair_for(m, cached, latest.get(m.user_id)) for m in members]
+    with click.progressbar(length=len(pairs), label=f"Guild {guild_id}", file=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.pos)
+
+        reports = await checker.recheck_many(
+            pairs,
+            progress,
+            new_server=campaign.new_server,
+            old_server=campaign.old_server,
+            guide_base=campaign.guide_url,
+        )
+    accounts = [
+        ref
+        for report in reports
+        if report.accounts is not None
+        for ref in (report.accounts.old, report.accounts.new)
+        if ref is not None
+    ]
+    await store.call(Store.save_accounts, guild_id, accounts)
+    records = [
+        CheckRecord(
+            user_id=member.user_id,
+            checked_at=report.checked_at,
+            status=report.status.value,
+            report=report.to_dict(),
+            confirmed=report.confirmed,
+            moved=report.moved,
+            # Only a count read before the move is worth keeping: afterwards it falls.
+            followers_before=report.followers_before if report.followers_before_observed else None,
+        )
+        for member, report in zip(members, reports, strict=True)
+    ]
+    await store.call(Store.record_checks, guild_id, records)
+    return Counter(report.status.value for report in reports)
