@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import discord
 from discord.ext import commands
@@ -20,11 +18,9 @@ from companion.bot.errors import CompanionTree
 from companion.bot.organiser_views import ORGANISER_BUTTONS
 from companion.bot.scheduler import Scheduler
 from companion.bot.views import MEMBER_BUTTONS
-from companion.core.clock import Clock, SystemClock
-from companion.moves import MoveChecker
-from companion.services import Services
+from companion.core.clock import Clock
+from companion.services import Services, open_services
 from companion.settings import Settings
-from companion.store import AsyncStore
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +67,6 @@ class CompanionBot(commands.Bot):
         if self.scheduler is not None:
             await self.scheduler.stop()
         await super().close()
-
-
-@asynccontextmanager
-async def open_services(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Services]:
-    """Open the store and the Mastodon checker for as long as the bot runs."""
-    async with AsyncStore(settings.database) as store, MoveChecker(settings) as checker:
-        yield Services(
-            settings=settings, store=store, checker=checker, clock=clock or SystemClock()
-        )
 
 
 async def run_bot(settings: Settings, clock: Clock | None = None) -> None:

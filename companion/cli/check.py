@@ -12,16 +12,15 @@ import asyncio
 import json
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 import click
 
 from companion.cli.context import fail, settings_from
 from companion.core.handles import Handle, HandleError
-from companion.core.models import Campaign
 from companion.core.statuses import MoveReport
-from companion.moves import MoveChecker
 from companion.settings import Settings
-from companion.store import AsyncStore, CheckRecord, Store
+from companion.store import Store
 
 
 @click.command()
@@ -59,6 +58,8 @@ def check(
 async def _check(
     settings: Settings, old: Handle, new: Handle, followers_before: int | None
 ) -> MoveReport:
+    from companion.moves import MoveChecker  # Mastodon.py loads only for checks
+
     async with MoveChecker(settings) as checker:
         return await checker.check(old, new, recorded_followers=followers_before)
 
@@ -127,64 +128,21 @@ def recheck(ctx: click.Context, guild_id: int | None) -> None:
 
 
 async def _recheck(settings: Settings, guild_id: int | None) -> Counter[str]:
+    from companion.services import open_services  # the checker loads only when needed
+
     totals: Counter[str] = Counter()
-    async with AsyncStore(settings.database) as store:
+    async with open_services(settings) as services:
+        store = services.store
         guilds = [guild_id] if guild_id is not None else await store.call(Store.guild_ids)
-        async with MoveChecker(settings) as checker:
-            for guild in guilds:
-                totals.update(await _recheck_guild(settings, store, checker, guild))
+        for guild in guilds:
+            total = await store.call(Store.member_count, guild)
+            if total == 0:
+                continue
+            with click.progressbar(length=total, label=f"Guild {guild}") as bar:
+
+                def progress(done: int, _total: int, bar: Any = bar) -> None:
+                    bar.update(done - bar.pos)
+
+                await services.campaigns.recheck_all(guild, progress)
+            totals.update(await store.call(Store.status_counts, guild))
     return totals
-
-
-async def _recheck_guild(
-    settings: Settings, store: AsyncStore, checker: MoveChecker, guild_id: int
-) -> Counter[str]:
-    defaults = Campaign(
-        guild_id=guild_id,
-        community_name=settings.campaign.community_name,
-        old_server=settings.campaign.old_server,
-        new_server=settings.campaign.new_server,
-        guide_url=settings.campaign.guide_url,
-    )
-    campaign = await store.call(Store.campaign, guild_id, defaults)
-    members = await store.call(Store.members, guild_id)
-    if not members:
-        return Counter()
-    cached = await store.call(Store.cached_accounts, guild_id)
-    latest = await store.call(Store.latest_reports, guild_id)
-    pairs = [MoveChecker.pair_for(m, cached, latest.get(m.user_id)) for m in members]
-    with click.progressbar(length=len(pairs), label=f"Guild {guild_id}", file=None) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.update(done - bar.pos)
-
-        reports = await checker.recheck_many(
-            pairs,
-            progress,
-            new_server=campaign.new_server,
-            old_server=campaign.old_server,
-            guide_base=campaign.guide_url,
-        )
-    accounts = [
-        ref
-        for report in reports
-        if report.accounts is not None
-        for ref in (report.accounts.old, report.accounts.new)
-        if ref is not None
-    ]
-    await store.call(Store.save_accounts, guild_id, accounts)
-    records = [
-        CheckRecord(
-            user_id=member.user_id,
-            checked_at=report.checked_at,
-            status=report.status.value,
-            report=report.to_dict(),
-            confirmed=report.confirmed,
-            moved=report.moved,
-            # Only a count read before the move is worth keeping: afterwards it falls.
-            followers_before=report.followers_before if report.followers_before_observed else None,
-        )
-        for member, report in zip(members, reports, strict=True)
-    ]
-    await store.call(Store.record_checks, guild_id, records)
-    return Counter(report.status.value for report in reports)

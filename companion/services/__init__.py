@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from companion.core.clock import Clock
+from companion.core.clock import Clock, SystemClock
 from companion.core.models import Campaign
 from companion.moves import MoveChecker
 from companion.services.campaigns import CampaignService
@@ -49,4 +51,13 @@ class Services:
         """The guild's campaign: what organisers saved, else the settings' campaign."""
         return await self.store.call(
             Store.campaign, guild_id, campaign_defaults(self.settings, guild_id)
+        )
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Services]:
+    """Open the store and the Mastodon checker for as long as the caller needs them."""
+    async with AsyncStore(settings.database) as store, MoveChecker(settings) as checker:
+        yield Services(
+            settings=settings, store=store, checker=checker, clock=clock or SystemClock()
         )

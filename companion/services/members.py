@@ -34,15 +34,6 @@ MANUAL_CHECK_COOLDOWN = timedelta(seconds=60)
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_PREFIX = "MOVE-"
 
-_BEFORE_MOVE = {
-    MoveStatus.NEW_ACCOUNT_MISSING,
-    MoveStatus.WRONG_SERVER,
-    MoveStatus.ALIAS_MISSING,
-    MoveStatus.ALIAS_UNKNOWN,
-    MoveStatus.READY_TO_MOVE,
-}
-_MOVED = {MoveStatus.MOVED, MoveStatus.FOLLOWERS_ARRIVED}
-
 
 @dataclass(frozen=True, slots=True)
 class MemberState:
@@ -68,22 +59,19 @@ def new_verify_code() -> str:
 
 def check_record(user_id: int, report: MoveReport) -> CheckRecord:
     """Translate a check's report into what the store keeps about the member."""
-    status = report.status
-    moved: bool | None = None
-    if status in _MOVED:
-        moved = True
-    elif status in _BEFORE_MOVE or status is MoveStatus.MOVED_ELSEWHERE:
-        moved = False
+    # Moved to another account than the one linked: not a move of this link, so it
+    # leaves the roster until the member links the account they really moved to.
+    moved = False if report.status is MoveStatus.MOVED_ELSEWHERE else report.moved
     return CheckRecord(
         user_id=user_id,
         checked_at=report.checked_at,
-        status=status.value,
+        status=report.status.value,
         report=report.to_dict(),
-        confirmed=not status.is_observation_gap,
+        confirmed=report.confirmed,
         moved=moved,
         # The old account's count only means something before the move: afterwards it
-        # falls as followers leave, so the count recorded before it is kept.
-        followers_before=report.followers_before if status in _BEFORE_MOVE else None,
+        # falls as followers leave, so only a count read before the move is kept.
+        followers_before=report.followers_before if report.followers_before_observed else None,
     )
 
 
@@ -131,7 +119,7 @@ class MemberService:
             if owner is not None and owner.user_id != user_id:
                 raise UserFacingError(texts.HANDLE_TAKEN.format(handle=handle.display))
         report = await self._run_check(guild_id, old, new, recorded=None, member=None)
-        followers = report.followers_before if report.status in _BEFORE_MOVE else None
+        followers = report.followers_before if report.followers_before_observed else None
         try:
             await self.store.call(
                 Store.link_member,
