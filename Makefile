@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format guide guide-build bench rehearse clean help
+.PHONY: run test lint format guide guide-build guide-figures bench rehearse clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -30,14 +30,18 @@ lint: $(STAMP)  ## Lint and fix what ruff can fix
 	$(BIN)/ruff format .
 
 guide: $(STAMP)  ## Serve the member guide on http://127.0.0.1:8000
-	$(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 guide-build: $(STAMP)  ## Build the member guide into site/
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+guide-figures: $(STAMP)  ## Redraw the guide's SVG figures from companion/guide_build/figures.py
+	$(BIN)/python -m companion.guide_build.figures
 
 bench: $(STAMP)  ## Run the benchmarks (print figures against the targets)
 	$(BIN)/python bench/recheck.py
 	$(BIN)/python bench/bot.py
+	$(BIN)/python bench/exports.py
 
 rehearse: $(STAMP)  ## Run the offline rehearsal of a whole campaign
 	$(BIN)/companion rehearse

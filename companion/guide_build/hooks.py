@@ -1,0 +1,111 @@
+"""MkDocs hooks (named in mkdocs.yml): community values and generated pages at build time.
+
+MkDocs loads this file by path, so it only wires events to functions in
+``companion.guide_build``; the functions themselves are imported and tested normally.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+_ROOT = Path(__file__).resolve().parents[2]
+if str(_ROOT) not in sys.path:  # `mkdocs build` from a checkout without `pip install -e .`
+    sys.path.insert(0, str(_ROOT))
+
+from companion.guide_build import commands_page, roster, settings_table, sources  # noqa: E402
+from companion.guide_build.values import (  # noqa: E402
+    CommunityValues,
+    PlaceholderError,
+    placeholders,
+    render,
+)
+from companion.settings import SettingsError  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.companion")
+
+ROSTER_DIR = "roster"
+_state: dict[str, Any] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Read the settings, the bot's commands and the roster once per build."""
+    try:
+        settings = sources.settings_for_guide()
+    except SettingsError as exc:
+        raise PluginError(exc.message) from None
+    try:
+        groups = sources.command_groups()
+        entries = sources.roster_entries(settings)
+    except sources.GuideSourceError as exc:
+        raise PluginError(str(exc)) from None
+    values = CommunityValues.from_settings(settings)
+    table = placeholders(values)
+    generated = {
+        "settings_table": settings_table.settings_table_markdown(),
+        "commands_reference": commands_page.commands_reference_markdown(groups),
+        "roster": roster.roster_markdown(entries, values.community),
+    }
+    for name, text in generated.items():
+        table[name] = lambda _arg, text=text: text
+    table["status_label"] = _status_label
+    _state.clear()
+    _state.update(values=values, table=table, entries=entries)
+    config.site_name = f"{values.community}: moving to {values.new_server}"
+    if values.is_example:
+        log.info("Guide built with example values: no campaign is configured.")
+    return config
+
+
+def _status_label(status: str) -> str:
+    try:
+        return sources.status_label(status)
+    except sources.GuideSourceError as exc:
+        raise PlaceholderError(str(exc)) from None
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Publish the Mastodon-importable roster files next to the Roster page."""
+    values: CommunityValues = _state["values"]
+    for name, content in roster.roster_files(_state["entries"], values.community).items():
+        files.append(File.generated(config, f"{ROSTER_DIR}/{name}", content=content))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Fill in the community values and generated sections of one page."""
+    try:
+        for key, value in list(page.meta.items()):
+            if isinstance(value, str):
+                page.meta[key] = render(value, _state["table"], page.file.src_uri)
+        return render(markdown, _state["table"], page.file.src_uri)
+    except PlaceholderError as exc:
+        raise PluginError(str(exc)) from None
+
+
+MERMAID_SCRIPT = "assets/javascripts/vendor/mermaid.min.js"
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Load the local mermaid copy on pages with diagrams, before Material's bundle.
+
+    Material fetches mermaid from a CDN unless ``window.mermaid`` already exists when the
+    page is set up; loading the vendored file first keeps every request on this site.
+    """
+    if 'class="mermaid"' not in output:
+        return output
+    src = get_relative_url(MERMAID_SCRIPT, page.url or "index.html")
+    tag = f'<script src="{src}"></script>\n'
+    found = output.find("assets/javascripts/bundle.")
+    bundle = output.rfind("<script", 0, found) if found != -1 else -1
+    if bundle == -1:
+        raise PluginError(f"{page.file.src_uri}: Material's script bundle not found")
+    return output[:bundle] + tag + output[bundle:]

@@ -1,0 +1,315 @@
+"""The built guide in Debian's headless Chromium: requests, errors, search, a11y, layout.
+
+Screenshots of every page at 375 px and 1280 px, light and dark, land in
+test-artifacts/guide-screenshots/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from companion.core.guide_links import all_targets
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = os.environ.get("GUIDE_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "guide-screenshots"
+WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
+
+PAGES = [
+    "index.html",
+    "before/index.html",
+    "move/index.html",
+    "after/index.html",
+    "problems/index.html",
+    "bot/index.html",
+    "roster/index.html",
+    "privacy/index.html",
+    "organisers/index.html",
+    "organisers/announcements.html",
+    "organisers/server-admin.html",
+    "organisers/running-the-bot.html",
+    "organisers/roster.html",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless (never a downloaded browser build).
+
+    Module-scoped on purpose: Playwright's sync API keeps an event loop running in this
+    thread while it is open, which would break every asyncio test collected after it.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    with playwright_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    return SHOTS
+
+
+class Watcher:
+    """Records console errors, page errors and every request leaving the site."""
+
+    def __init__(self, page: object, allowed_prefix: str) -> None:
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.failed: list[str] = []
+        self.allowed = allowed_prefix
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.route("**/*", self._route)
+
+    def _console(self, message: object) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def _route(self, route: object) -> None:
+        url = route.request.url
+        if url.startswith((self.allowed, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+
+def _open(browser: object, base: str, *, width: str = "desktop", dark: bool = False):
+    w, h = WIDTHS[width]
+    context = browser.new_context(
+        viewport={"width": w, "height": h},
+        color_scheme="dark" if dark else "light",
+        device_scale_factor=1,
+    )
+    page = context.new_page()
+    watcher = Watcher(page, base)
+    return context, page, watcher
+
+
+def _wait_for_diagrams(page: object) -> None:
+    """Material swaps each ``pre.mermaid`` for a ``div.mermaid`` holding the drawn SVG in a
+    closed shadow root: wait until no source block is left and every diagram has a size."""
+    if page.locator(".mermaid").count():
+        page.wait_for_function(
+            """() => !document.querySelector('pre.mermaid') &&
+                   [...document.querySelectorAll('div.mermaid')].every(
+                       el => el.getBoundingClientRect().height > 80)""",
+            timeout=15000,
+        )
+
+
+def _load_all_images(page: object) -> None:
+    """Load lazy images now (a full-page screenshot does not scroll) and check each one."""
+    page.evaluate(
+        "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
+    page.wait_for_function("[...document.images].every(i => i.complete)", timeout=10000)
+    broken = page.evaluate(
+        "[...document.images].filter(i => !i.naturalWidth).map(i => i.getAttribute('src'))"
+    )
+    assert broken == []
+
+
+def _shot_name(path: str, width: str, dark: bool) -> str:
+    stem = path.removesuffix(".html").replace("/index", "").replace("/", "-") or "home"
+    stem = "home" if stem == "index" else stem
+    return f"{stem}-{width}{'-dark' if dark else ''}.png"
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_and_fits(browser, site_url, screenshots_dir, path, width, dark) -> None:
+    """No console error, no foreign request, no horizontal overflow; screenshot saved."""
+    context, page, watcher = _open(browser, site_url, width=width, dark=dark)
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        _wait_for_diagrams(page)
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert scheme == ("slate" if dark else "default")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px wider than the {width} screen"
+        _load_all_images(page)
+        page.screenshot(path=str(screenshots_dir / _shot_name(path, width, dark)), full_page=True)
+        assert watcher.foreign == []
+        assert watcher.errors == []
+        assert watcher.failed == []
+    finally:
+        context.close()
+
+
+def _axe_source() -> str:
+    return importlib.resources.files("axe_playwright_python").joinpath("axe.min.js").read_text()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation(browser, site_url, path, dark) -> None:
+    context, page, _ = _open(browser, site_url, dark=dark)
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        _wait_for_diagrams(page)
+        page.add_script_tag(content=_axe_source())
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert serious == []
+    finally:
+        context.close()
+
+
+def test_every_bot_link_target_exists_in_the_browser(browser, site_url) -> None:
+    context, page, watcher = _open(browser, site_url)
+    try:
+        missing = []
+        for target in sorted(all_targets()):
+            path, _, anchor = target.partition("#")
+            url = site_url + (path + "index.html" if path.endswith("/") or not path else path)
+            page.goto(url + (f"#{anchor}" if anchor else ""))
+            if anchor and page.locator(f"[id='{anchor}']").count() != 1:
+                missing.append(target)
+        assert missing == []
+        assert watcher.errors == []
+    finally:
+        context.close()
+
+
+def test_internal_links_resolve_when_clicked_through(browser, site_url) -> None:
+    """Every same-site link of every page answers 200 and its anchor exists."""
+    context, page, watcher = _open(browser, site_url)
+    try:
+        links: set[str] = set()
+        for path in PAGES:
+            page.goto(site_url + path)
+            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            links |= {h for h in hrefs if h.startswith(site_url)}
+        broken = []
+        for link in sorted(links):
+            url, _, anchor = link.partition("#")
+            response = page.goto(url)
+            if response is None or response.status != 200:
+                broken.append(f"{link}: {response.status if response else 'no response'}")
+            elif anchor and ".html" in url and page.locator(f"[id='{anchor}']").count() == 0:
+                broken.append(f"{link}: no #{anchor}")
+        assert broken == []
+        assert watcher.foreign == []
+    finally:
+        context.close()
+
+
+def _search(page: object, text: str) -> int:
+    opener = page.locator("label.md-header__button[for='__search']").first
+    if opener.is_visible():  # phone: the search field hides behind a button
+        opener.click()
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.type(text, delay=30)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    return page.locator(".md-search-result__item").count()
+
+
+def test_search_finds_pages(browser, site_url) -> None:
+    context, page, watcher = _open(browser, site_url)
+    try:
+        page.goto(site_url + "index.html", wait_until="networkidle")
+        assert _search(page, "alias") > 0
+        assert "alias" in page.locator(".md-search-result").inner_text().lower()
+        assert watcher.errors == []
+        assert watcher.foreign == []
+    finally:
+        context.close()
+
+
+def test_search_works_from_disk(browser, site) -> None:
+    """The offline plugin: the folder opened from disk still searches, with no network."""
+    base = site.resolve().as_uri() + "/"
+    context, page, watcher = _open(browser, base)
+    try:
+        page.goto(base + "index.html", wait_until="load")
+        assert _search(page, "cooldown") > 0
+        page.goto(base + "move/index.html", wait_until="load")
+        _wait_for_diagrams(page)
+        assert watcher.errors == []
+        assert watcher.foreign == []
+    finally:
+        context.close()
+
+
+def test_palette_toggle_switches_light_and_dark(browser, site_url) -> None:
+    context, page, _ = _open(browser, site_url)
+    try:
+        page.goto(site_url + "index.html", wait_until="networkidle")
+        scheme = "document.body.getAttribute('data-md-color-scheme')"
+        assert page.evaluate(scheme) == "default"
+        page.locator("label[for='__palette_1']").click()
+        assert page.evaluate(scheme) == "slate"
+        page.locator("label[for='__palette_0']").click()
+        assert page.evaluate(scheme) == "default"
+    finally:
+        context.close()
+
+
+def test_figures_enlarge_on_click(browser, site_url, screenshots_dir) -> None:
+    context, page, watcher = _open(browser, site_url, width="phone")
+    try:
+        page.goto(site_url + "move/index.html", wait_until="networkidle")
+        link = page.locator("a.glightbox").first
+        link.scroll_into_view_if_needed()
+        link.click()
+        page.wait_for_selector(".glightbox-container .gslide-image img", state="visible")
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(screenshots_dir / "lightbox-phone.png"))
+        width = page.evaluate(
+            "document.querySelector('.glightbox-container .gslide-image img')"
+            ".getBoundingClientRect().width"
+        )
+        assert width > 300
+        assert watcher.errors == []
+    finally:
+        context.close()
+
+
+def test_content_tabs_are_linked_across_pages(browser, site_url) -> None:
+    """Choosing "In an app" once switches every website/app tab set."""
+    context, page, _ = _open(browser, site_url)
+    try:
+        page.goto(site_url + "move/index.html", wait_until="networkidle")
+        page.locator(".tabbed-labels label", has_text="In an app").first.click()
+        checked = page.eval_on_selector_all(
+            ".tabbed-set",
+            "sets => sets.map(s => s.querySelector('input:checked + * , input:checked')"
+            " && [...s.querySelectorAll('.tabbed-labels label')]"
+            ".find(l => document.getElementById(l.htmlFor).checked).innerText)",
+        )
+        assert checked
+        assert all(text == "In an app" for text in checked)
+        page.goto(site_url + "before/index.html", wait_until="networkidle")
+        label = page.evaluate(
+            "[...document.querySelectorAll('.tabbed-labels label')]"
+            ".find(l => document.getElementById(l.htmlFor).checked).innerText"
+        )
+        assert label == "In an app"
+    finally:
+        context.close()
