@@ -215,16 +215,6 @@ class Store:
         )
         return int(row["n"])
 
-    def roster_members(self, guild_id: int) -> list[Member]:
-        """Members listed publicly: moved, verified and consenting; in order of moving."""
-        rows = self.db.query(
-            """SELECT * FROM members WHERE guild_id = ? AND moved_at IS NOT NULL
-               AND verified_at IS NOT NULL AND roster_consent = 1
-               ORDER BY moved_at, user_id""",
-            [guild_id],
-        )
-        return [_member(row) for row in rows]
-
     def roster(self, guild_id: int) -> list[RosterEntry]:
         """The public roster read straight from the rows (fast for tens of thousands)."""
         rows = self.db.execute(
@@ -646,6 +636,42 @@ class Store:
                 },
                 pk="guild_id",
             )
+
+    # -- organisers' background work (appended) ----------------------------------------
+    def dm_reminder_pending(
+        self, guild_id: int, key: str, *, include_moved: bool, limit: int
+    ) -> list[Member]:
+        """Opted-in members with open DMs who have not had this reminder (one query)."""
+        moved_rule = "" if include_moved else "AND m.moved_at IS NULL"
+        rows = self.db.query(
+            f"""SELECT m.* FROM members m
+                WHERE m.guild_id = ? AND m.dm_reminders = 1 AND m.dm_closed_at IS NULL
+                {moved_rule}
+                AND NOT EXISTS (SELECT 1 FROM dm_reminders_sent d WHERE d.guild_id = m.guild_id
+                                AND d.user_id = m.user_id AND d.reminder_key = ?)
+                ORDER BY m.user_id LIMIT ?""",  # noqa: S608 (a fixed fragment, no input)
+            [guild_id, key, limit],
+        )
+        return [_member(row) for row in rows]
+
+    def dm_reminder_outcomes(self, guild_id: int, key: str) -> dict[int, str]:
+        """How each direct message of one reminder went, by user id."""
+        rows = self.db.query(
+            """SELECT user_id, outcome FROM dm_reminders_sent
+               WHERE guild_id = ? AND reminder_key = ?""",
+            [guild_id, key],
+        )
+        return {row["user_id"]: row["outcome"] for row in rows}
+
+    def moves_to_announce(self, guild_id: int, limit: int) -> list[Member]:
+        """Listed members whose move was not announced yet, earliest move first."""
+        rows = self.db.query(
+            """SELECT * FROM members WHERE guild_id = ? AND moved_at IS NOT NULL
+               AND verified_at IS NOT NULL AND roster_consent = 1
+               AND move_announced_at IS NULL ORDER BY moved_at, user_id LIMIT ?""",
+            [guild_id, limit],
+        )
+        return [_member(row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

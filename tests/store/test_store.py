@@ -149,7 +149,7 @@ def test_roster_holds_only_moved_verified_consenting_members(store):
     store.update_member(1, 3, roster_consent=True)
     store.update_member(1, 4, verified_at=NOW, roster_consent=True)
     store.record_checks(1, [CheckRecord(u, NOW, "moved", {}, moved=True) for u in (1, 2, 3)])
-    assert [m.user_id for m in store.roster_members(1)] == [1]
+    assert [e.discord_name for e in store.roster(1)] == ["Ann"]
 
 
 def test_reminders_are_claimed_once(store):
