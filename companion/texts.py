@@ -264,3 +264,27 @@ MEMBER_UNLINKED = "Unlinked {name}: their link, checks and roster entry are dele
 NEW_MOVES_ANNOUNCEMENT = "Welcome on {new}! These members have just moved:\n{lines}"
 ROSTER_POST_TITLE = "{community} roster: {count} members have moved"
 ROSTER_POST_CONTINUED = "{community} roster (continued)"
+
+# -- /campaign: channels (appended) -------------------------------------------------------
+CHANNEL_NOT_IN_SERVER = (
+    "The announcement channel {channel} is not a channel of this server. Choose one here "
+    "with `/campaign setup channel:`."
+)
+REMIND_FAILED = (
+    "Discord did not accept the reminder just now, so it is not marked as posted. "
+    "Try `/campaign remind now` again in a minute."
+)
+ANNOUNCE_FAILED = (
+    "Discord did not accept the announcement just now, so nothing was posted. Try "
+    "`/campaign announce` again in a minute."
+)
+EXPORT_CONTINUED = "More files of the same export ({part} of {parts})."
+EXPORT_ZIPPED = (
+    " {names} did not fit Discord's upload limit, so it comes compressed as a .zip: "
+    "open it to get the file."
+)
+EXPORT_TOO_LARGE = (
+    "The roster file is too large for Discord even compressed ({size} MB, the limit here is "
+    "{limit} MB). Export it on the server with `companion roster export --format {format}`."
+)
+ROSTER_POST_MORE = "… and {count:,} more: see `/move roster`."

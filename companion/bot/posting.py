@@ -1,0 +1,247 @@
+"""Posting into the campaign's channels: reminders, direct messages, moves, the roster post.
+
+The services decide what to say and record it; this module only speaks to Discord, and
+releases a claim when Discord refuses a post so nothing is recorded as sent that was not.
+A channel is only ever used in the guild it belongs to: a campaign's settings name channel
+ids, and a bot in several guilds must never post one guild's campaign into another's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import discord
+
+from companion import texts
+from companion.bot import cards
+from companion.core.models import Campaign
+from companion.core.reminders import Reminder
+from companion.core.roster import DISCORD_MESSAGE_LIMIT, RosterEntry, roster_line, roster_pages
+from companion.core.text import escape_markdown
+from companion.store import RosterPost, Store
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from companion.core.models import Member
+    from companion.services import Services
+
+log = logging.getLogger(__name__)
+
+MAX_ANNOUNCED_PER_POST = 20
+MAX_ROSTER_MESSAGES = 10  # the kept-current roster post never takes more of the channel
+MIN_LINE_CHARS = 20  # a roster line is longer than this: bounds the lines worth paging
+DM_BATCH = 50  # direct messages per scheduler tick; the rest go out on the next ticks
+
+
+class Outcome(StrEnum):
+    """What became of a post."""
+
+    POSTED = "posted"
+    TAKEN = "taken"  # claimed already (posted before, or by the other path just now)
+    NO_CHANNEL = "no_channel"  # the campaign has no channel, or it is not in this guild
+    FORBIDDEN = "forbidden"  # the bot may not post there
+    FAILED = "failed"  # Discord refused for another reason; the claim was released
+
+
+def guild_channel(
+    client: discord.Client, guild_id: int, channel_id: int | None
+) -> discord.PartialMessageable | None:
+    """The channel to post in, only if it belongs to the guild (None otherwise)."""
+    if channel_id is None:
+        return None
+    guild = client.get_guild(guild_id)
+    if guild is None or guild.get_channel_or_thread(channel_id) is None:
+        return None
+    return client.get_partial_messageable(channel_id, guild_id=guild_id)
+
+
+async def post_reminder(
+    client: discord.Client,
+    services: Services,
+    campaign: Campaign,
+    reminder: Reminder,
+    previous_deadline: date | None = None,
+) -> Outcome:
+    """Post one channel reminder once (claimed first); direct messages follow separately."""
+    guild_id = campaign.guild_id
+    channel = guild_channel(client, guild_id, campaign.announcement_channel_id)
+    if channel is None:
+        return Outcome.NO_CHANNEL
+    if not await services.campaigns.claim(guild_id, reminder):
+        return Outcome.TAKEN
+    message = await services.campaigns.reminder_message(campaign, reminder, previous_deadline)
+    embed = discord.Embed(
+        title=message.title[:256], description="\n".join(message.lines)[:4096], colour=cards.BLUE
+    )
+    try:
+        sent = await channel.send(embed=embed)
+    except discord.HTTPException as exc:
+        await services.campaigns.release(guild_id, reminder.key)
+        log.warning(
+            "Could not post reminder %s in channel %s of guild %s: %s",
+            reminder.key,
+            campaign.announcement_channel_id,
+            guild_id,
+            exc,
+        )
+        return Outcome.FORBIDDEN if isinstance(exc, discord.Forbidden) else Outcome.FAILED
+    await services.campaigns.posted(guild_id, reminder.key, sent.id)
+    log.info("Posted reminder %s in guild %s", reminder.key, guild_id)
+    return Outcome.POSTED
+
+
+async def send_dm_reminders(
+    client: discord.Client,
+    services: Services,
+    campaign: Campaign,
+    reminder: Reminder,
+    limit: int = DM_BATCH,
+) -> tuple[int, bool]:
+    """Up to ``limit`` direct messages for one reminder, throttled; (sent, more waiting)."""
+    interval = 1.0 / services.settings.dm_reminders_per_second
+    guild_id = campaign.guild_id
+    waiting = await services.campaigns.dm_recipients(guild_id, reminder, limit + 1)
+    sent = 0
+    for member in waiting[:limit]:
+        if not await services.campaigns.claim_dm(guild_id, member.user_id, reminder.key):
+            continue
+        message = await services.campaigns.dm_for(campaign, reminder, member)
+        try:
+            channel = await client.create_dm(discord.Object(id=member.user_id))
+            await channel.send(message.text[:DISCORD_MESSAGE_LIMIT])
+            outcome = "sent"
+            sent += 1
+        except discord.Forbidden:
+            outcome = "dm_closed"  # recorded on the member; never retried until they opt in
+        except discord.HTTPException as exc:
+            log.warning("Direct message to %s failed: %s", member.user_id, exc)
+            outcome = "failed"
+        await services.campaigns.dm_outcome(guild_id, member.user_id, reminder.key, outcome)
+        await asyncio.sleep(interval)
+    return sent, len(waiting) > limit
+
+
+async def announce_new_moves(
+    client: discord.Client, services: Services, campaign: Campaign
+) -> list[Member]:
+    """Welcome members who moved and agreed to be listed (each once, whole lines only)."""
+    channel = guild_channel(client, campaign.guild_id, campaign.announcement_channel_id)
+    if channel is None:
+        return []
+    members = await services.campaigns.moves_to_announce(campaign.guild_id, MAX_ANNOUNCED_PER_POST)
+    if not members:
+        return []
+    batch: list[Member] = []
+    lines: list[str] = []
+    for member in members:
+        candidate = [*lines, roster_line(RosterEntry.from_member(member))]
+        content = texts.NEW_MOVES_ANNOUNCEMENT.format(
+            new=campaign.new_server, lines="\n".join(candidate)
+        )
+        if len(content) > DISCORD_MESSAGE_LIMIT and lines:
+            break  # the others are welcomed in the next post
+        batch.append(member)
+        lines = candidate
+    content = texts.NEW_MOVES_ANNOUNCEMENT.format(new=campaign.new_server, lines="\n".join(lines))
+    try:
+        await channel.send(content[:DISCORD_MESSAGE_LIMIT])
+    except discord.HTTPException as exc:
+        log.warning("Could not announce moves in guild %s: %s", campaign.guild_id, exc)
+        return []
+    await services.campaigns.mark_moves_announced(campaign.guild_id, batch)
+    return batch
+
+
+def roster_contents(campaign: Campaign, entries: list[RosterEntry]) -> list[str]:
+    """The roster post's messages: a bold heading, then whole lines, each within 2,000.
+
+    At most ``MAX_ROSTER_MESSAGES``: a large community's roster would otherwise fill the
+    channel; the last message then says how many more ``/move roster`` lists.
+    """
+    community = escape_markdown(campaign.community_name, 80)
+    title = texts.ROSTER_POST_TITLE.format(community=community, count=f"{len(entries):,}")
+    heading = f"**{title}**"
+    continued = f"**{texts.ROSTER_POST_CONTINUED.format(community=community)}**"
+    more = texts.ROSTER_POST_MORE.format(count=len(entries))
+    room = DISCORD_MESSAGE_LIMIT - max(len(heading), len(continued)) - len(more) - 2
+    # Enough lines for every message allowed, and no more: the rest are only counted.
+    shown = entries[: MAX_ROSTER_MESSAGES * (room // MIN_LINE_CHARS + 1)]
+    pages = roster_pages(shown, room) or [texts.ROSTER_EMPTY]
+    if len(pages) > MAX_ROSTER_MESSAGES:
+        pages = pages[:MAX_ROSTER_MESSAGES]
+    listed = sum(page.count("\n") + 1 for page in pages) if entries else 0
+    if listed < len(entries):
+        pages[-1] += "\n" + texts.ROSTER_POST_MORE.format(count=len(entries) - listed)
+    return [f"{heading if i == 0 else continued}\n{page}" for i, page in enumerate(pages)]
+
+
+async def update_roster_post(
+    client: discord.Client, services: Services, campaign: Campaign
+) -> bool:
+    """Keep one roster post current by editing it; returns True when anything changed."""
+    guild_id = campaign.guild_id
+    channel = guild_channel(client, guild_id, campaign.roster_channel)
+    if channel is None:
+        return False
+    channel_id = channel.id
+    entries = await services.members.roster(guild_id)
+    existing = await services.store.call(Store.roster_post, guild_id)
+    if existing is None and not entries:
+        return False  # nothing to show yet: the post appears with the first listed member
+    contents = roster_contents(campaign, entries)
+    digest = hashlib.sha256("\x00".join(contents).encode()).hexdigest()
+    if existing and existing.channel_id == channel_id and existing.content_hash == digest:
+        return False
+    old_ids = existing.message_ids if existing and existing.channel_id == channel_id else []
+    if existing and existing.channel_id != channel_id:
+        await _delete_old_post(client, guild_id, existing)
+    new_ids: list[int] = []
+    try:
+        for index, content in enumerate(contents):
+            if index < len(old_ids):
+                try:
+                    await channel.get_partial_message(old_ids[index]).edit(content=content)
+                    new_ids.append(old_ids[index])
+                    continue
+                except discord.NotFound:
+                    pass  # someone deleted it: post a new one in its place
+            message = await channel.send(content)
+            new_ids.append(message.id)
+        for stale in old_ids[len(contents) :]:
+            with contextlib.suppress(discord.NotFound):
+                await channel.get_partial_message(stale).delete()
+    except discord.HTTPException as exc:
+        log.warning("Could not update the roster post in guild %s: %s", guild_id, exc)
+        # Keep every message still showing the roster, so the next try edits, not duplicates.
+        kept = new_ids + old_ids[len(new_ids) :]
+        if kept:
+            await services.store.call(
+                Store.save_roster_post,
+                guild_id,
+                RosterPost(channel_id, kept, ""),
+                services.clock.now(),
+            )
+        return False
+    await services.store.call(
+        Store.save_roster_post,
+        guild_id,
+        RosterPost(channel_id, new_ids, digest),
+        services.clock.now(),
+    )
+    return True
+
+
+async def _delete_old_post(client: discord.Client, guild_id: int, post: RosterPost) -> None:
+    """The roster moved to another channel: take it down where it was (best effort)."""
+    old = client.get_partial_messageable(post.channel_id, guild_id=guild_id)
+    for message_id in post.message_ids:
+        try:
+            await old.get_partial_message(message_id).delete()
+        except discord.HTTPException as exc:
+            log.info("Could not delete old roster message %s: %s", message_id, exc)
