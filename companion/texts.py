@@ -238,7 +238,7 @@ REMIND_POSTED = "Posted the reminder “{label}” in {channel}."
 REMIND_NO_CHANNEL = "There is no announcement channel yet. Set one with `/campaign setup channel:`."
 ANNOUNCE_POSTED = "Posted the announcement in {channel}{pinned}."
 ANNOUNCE_PINNED = " and pinned it"
-ANNOUNCE_NOT_PINNED = " (it could not be pinned: the bot lacks the Manage Messages permission)"
+ANNOUNCE_NOT_PINNED = " (it could not be pinned: the bot lacks the Pin Messages permission)"
 CHANNEL_FORBIDDEN = (
     "The bot cannot post in {channel}. Give it the Send Messages and Embed Links "
     "permissions there, then try again."
@@ -262,7 +262,7 @@ MEMBER_HISTORY = "Recent checks"
 MEMBER_UNLINK = "Unlink this member"
 MEMBER_UNLINKED = "Unlinked {name}: their link, checks and roster entry are deleted."
 NEW_MOVES_ANNOUNCEMENT = "Welcome on {new}! These members have just moved:\n{lines}"
-ROSTER_POST_TITLE = "{community} roster: {count} members have moved"
+ROSTER_POST_TITLE = "{community} roster: {count} moved"
 ROSTER_POST_CONTINUED = "{community} roster (continued)"
 
 # -- /campaign: channels (appended) -------------------------------------------------------

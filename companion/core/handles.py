@@ -13,6 +13,7 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -261,6 +262,7 @@ def _is_ip_address(name: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
 def display_domain(domain: str) -> str:
     """Show a punycode domain in Unicode; fall back to the ASCII form if it will not decode."""
     try:

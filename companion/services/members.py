@@ -146,10 +146,11 @@ class MemberService:
 
     async def state(self, guild_id: int, user_id: int) -> MemberState:
         """The member's link, latest report and checklist, from the store only."""
-        member = await self.member(guild_id, user_id)
-        observations = await self.store.call(Store.observations, guild_id, user_id, 1)
-        report = MoveReport.from_dict(observations[0].report) if observations else None
-        ticked = await self.store.call(Store.checklist, guild_id, user_id)
+        found = await self.store.call(Store.member_state, guild_id, user_id)
+        if found is None:
+            raise UserFacingError(texts.NOT_LINKED)
+        member, latest, ticked = found
+        report = MoveReport.from_dict(latest) if latest else None
         return MemberState(member, report, build_checklist(member.last_status, ticked))
 
     def claim_manual_check(self, guild_id: int, user_id: int) -> None:

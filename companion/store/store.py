@@ -20,7 +20,6 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
-from companion.core.exports import unique_entries
 from companion.core.handles import Handle
 from companion.core.models import CachedAccount, Campaign, Member, Observation, utcnow
 from companion.core.roster import RosterEntry
@@ -235,7 +234,17 @@ class Store:
                     verified=True,
                 )
             )
-        return unique_entries(entries)
+        return entries  # one row per new handle: the unique index guarantees it
+
+    def member_state(
+        self, guild_id: int, user_id: int
+    ) -> tuple[Member, dict[str, Any] | None, dict[str, datetime]] | None:
+        """A member, their latest report and their ticked steps, in one trip to the store."""
+        member = self.member(guild_id, user_id)
+        if member is None:
+            return None
+        latest = self.observations(guild_id, user_id, 1)
+        return member, (latest[0].report if latest else None), self.checklist(guild_id, user_id)
 
     def member_by_handle(self, guild_id: int, handle: Handle) -> Member | None:
         """The member who linked this handle (as old or new), if any."""

@@ -371,7 +371,7 @@ async def test_the_roster_post_is_edited_in_place_and_split_when_long(tmp_path: 
         await list_member(world, MALLORY)
         await ticked(world, scheduler, world.clock.now() + timedelta(minutes=10))
         [post] = bot_posts(world, ROSTER_CHANNEL)
-        assert post.content.startswith("**Birders roster: 1 members have moved**")
+        assert post.content.startswith(roster_title("1"))
         assert "@\u200beveryone" in post.content
         assert post.pings.everyone is False
         before = post.content
@@ -394,7 +394,7 @@ async def test_the_roster_post_is_edited_in_place_and_split_when_long(tmp_path: 
         assert len(posts) >= 3
         assert posts[0].id == post.id
         assert all(len(m.content) <= 2000 for m in posts)
-        assert posts[0].content.startswith("**Birders roster: 62 members have moved**")
+        assert posts[0].content.startswith(roster_title("62"))
         assert all(m.content.startswith("**Birders roster (continued)**") for m in posts[1:])
         listed = "\n".join(m.content for m in posts)
         assert all(f"Birder {i:03d}" in listed for i in range(60))
@@ -411,7 +411,7 @@ async def test_the_roster_post_is_edited_in_place_and_split_when_long(tmp_path: 
         await ticked(world, scheduler, world.clock.now() + timedelta(minutes=10))
         [left] = bot_posts(world, ROSTER_CHANNEL)
         assert left.id == post.id
-        assert left.content.startswith("**Birders roster: 2 members have moved**")
+        assert left.content.startswith(roster_title("2"))
         assert all(world.discord.message(m.id).deleted for m in posts[1:])
         assert_nobody_pinged(world)
 
@@ -425,7 +425,7 @@ async def test_a_large_roster_takes_at_most_ten_messages(tmp_path: Path) -> None
         assert all(len(m.content) <= 2000 for m in posts)
         shown = sum(m.content.count("\n• ") for m in posts)
         assert posts[-1].content.endswith(f"… and {1500 - shown:,} more: see `/move roster`.")
-        assert posts[0].content.startswith("**Birders roster: 1,500 members have moved**")
+        assert posts[0].content.startswith(roster_title("1,500"))
 
 
 async def test_a_deleted_roster_message_is_replaced(tmp_path: Path) -> None:
@@ -467,3 +467,8 @@ async def test_the_background_loop_runs_by_itself(tmp_path: Path) -> None:
         ticks = scheduler.ticks
         await eventually(lambda: scheduler.ticks >= ticks + 3, "more ticks")
         assert len(reminder_posts(world)) == 1
+
+
+def roster_title(count: str) -> str:
+    """The roster post's first line, as the bot words it."""
+    return "**" + texts.ROSTER_POST_TITLE.format(community="Birders", count=count) + "**"
