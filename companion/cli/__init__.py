@@ -16,6 +16,7 @@ from companion import __version__
 from companion.cli.check import check, recheck
 from companion.cli.config import config
 from companion.cli.db import db
+from companion.cli.rehearse import rehearse
 from companion.cli.roster import roster
 from companion.cli.run import run
 from companion.settings import Settings, SettingsError, load_settings
@@ -77,6 +78,7 @@ cli.add_command(db)
 cli.add_command(check)
 cli.add_command(recheck)
 cli.add_command(roster)
+cli.add_command(rehearse)
 
 
 def main() -> None:

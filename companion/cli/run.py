@@ -18,11 +18,20 @@ HOW_TO_GO_LIVE = (
 
 
 @click.command()
+@click.option(
+    "--rehearse-without-token",
+    is_flag=True,
+    help="With no token configured, run the offline rehearsal instead of failing.",
+)
 @click.pass_context
-def run(ctx: click.Context) -> None:
+def run(ctx: click.Context, rehearse_without_token: bool) -> None:
     """Run the Discord bot (needs a bot token)."""
     settings = settings_from(ctx)
     if settings.discord_token is None or not settings.discord_token.get_secret_value():
+        if rehearse_without_token:
+            from companion.rehearsal import run_or_rehearse
+
+            raise SystemExit(run_or_rehearse(settings))
         fail(HOW_TO_GO_LIVE, code=1)
     from companion.bot.app import run_bot
 

@@ -1,0 +1,472 @@
+"""Run a whole campaign offline: the stand-ins, the real bot, the community, the output.
+
+``rehearse_campaign`` is what ``companion rehearse`` and ``make run`` (through
+``run_or_rehearse``, when no token is configured) call; the end-to-end test calls it too,
+with a few members and a high speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import logging
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
+
+from companion.core.models import Member
+from companion.standins.discord import MemberSpec
+from companion.store import ReminderRecord, Store
+
+from . import community
+from .clock import RehearsalClock
+from .community import Persona, Stage, Timeline
+from .driver import Driver, Latency, Reply
+from .guide import GuideBuild, build_guide
+from .progress import Progress
+from .summary import summary_facts, summary_text
+from .transcript import Transcript, collect_transcript
+from .world import (
+    COMMUNITY,
+    NEW_SERVER,
+    OLD_SERVER,
+    PLACEHOLDER_GUIDE,
+    TIMEZONE,
+    CampaignPlan,
+    World,
+    running_world,
+)
+
+if TYPE_CHECKING:
+    from companion.settings import Settings
+    from companion.standins.discord import StoredMessage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MEMBERS = 40
+DEFAULT_OUTPUT = Path("rehearsal-output")
+DEFAULT_WALL_SECONDS = 60.0  # the whole campaign in about a minute
+CAMPAIGN_DAYS = 14  # from the start to the deadline
+AFTER_DEADLINE_DAYS = 7  # the rehearsal goes on until the "7 days after" reminder
+SETUP_SPEED = 600.0  # while the bot connects and the organiser sets up: 10 minutes a second
+RECHECK_HOURS = 6.0
+EXPORT_FORMATS = ("mastodon-follows", "mastodon-list", "csv", "json", "markdown")
+DISCORD_DEADLINE = 3.0
+FIRST_LINE_WITHOUT_CREDENTIALS = (
+    "No Discord token is configured, so this is the offline rehearsal: a simulated community "
+    "and the real bot on 127.0.0.1. To go live, create a bot token (Discord Developer Portal > "
+    "your application > Bot > Reset Token), put COMPANION_DISCORD_TOKEN=<token> in .env and "
+    "run `make run` again."
+)
+
+
+def campaign_timeline(today: date | None = None) -> Timeline:
+    """Start at 08:00 today (campaign time), deadline 14 days later, end 7 days after that.
+
+    The end is the evening of the "7 days after" reminder's day, so the reminder (due at
+    10:00) has hours of simulated time to go out even on a busy machine.
+    """
+    zone = ZoneInfo(TIMEZONE)
+    day = today or datetime.now(zone).date()
+    start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=zone)
+    cutover = day + timedelta(days=CAMPAIGN_DAYS)
+    deadline = datetime(cutover.year, cutover.month, cutover.day, 18, 0, tzinfo=zone)
+    last = cutover + timedelta(days=AFTER_DEADLINE_DAYS)
+    end = datetime(last.year, last.month, last.day, 18, 0, tzinfo=zone)
+    return Timeline(start=start, deadline=deadline, end=end)
+
+
+def default_speed(timeline: Timeline | None = None) -> float:
+    """How much faster than real time the campaign runs to last about a minute."""
+    span = (timeline or campaign_timeline()).span.total_seconds()
+    return round(span / DEFAULT_WALL_SECONDS)
+
+
+@dataclass
+class RehearsalOptions:
+    """What to rehearse and where to write it."""
+
+    members: int = DEFAULT_MEMBERS
+    speed: float | None = None  # None: the default (about a minute)
+    output: Path = DEFAULT_OUTPUT
+    seed: int = 7
+    build_guide: bool = True
+    today: date | None = None
+    stream: TextIO | None = None  # progress and summary (default: stdout)
+
+
+@dataclass
+class RehearsalResult:
+    """Everything the rehearsal produced, for the summary and the end-to-end test."""
+
+    options: RehearsalOptions
+    timeline: Timeline
+    speed: float
+    wall_seconds: float
+    personas: list[Persona]
+    members: dict[int, Member]
+    reminders: dict[str, ReminderRecord]
+    dm_sent: int
+    latencies: list[Latency]
+    failures: list[str]
+    violations: list[str]
+    pings: list[str]
+    roster_post: str
+    exports: dict[str, bytes]
+    chart: bytes | None
+    transcript: Transcript
+    files: dict[str, Path] = field(default_factory=dict)
+    guide: GuideBuild | None = None
+    bot_messages: list[StoredMessage] = field(default_factory=list)
+
+    @property
+    def slowest(self) -> Latency | None:
+        """The interaction the bot took longest to acknowledge."""
+        timed = [item for item in self.latencies if item.first_response is not None]
+        return max(timed, key=lambda item: item.first_response or 0.0, default=None)
+
+    @property
+    def late_answers(self) -> list[Latency]:
+        """Interactions acknowledged after Discord's 3 seconds, or never."""
+        return [
+            item
+            for item in self.latencies
+            if item.first_response is None or item.first_response > DISCORD_DEADLINE
+        ]
+
+    @property
+    def posted_reminders(self) -> dict[str, ReminderRecord]:
+        """Channel reminders that went out (not the ones skipped after downtime)."""
+        return {k: r for k, r in self.reminders.items() if r.message_id}
+
+    @property
+    def ok(self) -> bool:
+        """True when every member ended where their script says and Discord saw no misuse."""
+        return not (
+            self.mismatches or self.late_answers or self.violations or self.pings or self.failures
+        )
+
+    @property
+    def mismatches(self) -> list[str]:
+        """Members whose final status differs from what their script implies."""
+        found = []
+        for persona in self.personas:
+            member = self.members.get(persona.spec.id)
+            status = member.last_status if member else None
+            if status != persona.expected_status:
+                found.append(
+                    f"{persona.handle} ({persona.script}): expected "
+                    f"{persona.expected_status}, got {status}"
+                )
+        return found
+
+
+async def rehearse_campaign(options: RehearsalOptions) -> RehearsalResult:
+    """Run the whole campaign and write the output folder; return what happened."""
+    stream = options.stream or sys.stdout
+    timeline = campaign_timeline(options.today)
+    speed = options.speed or default_speed(timeline)
+    organiser, personas = community.build_community(options.members, options.seed)
+    plan = CampaignPlan(
+        community=COMMUNITY,
+        old_server=OLD_SERVER,
+        new_server=NEW_SERVER,
+        deadline=timeline.deadline,
+        timezone=TIMEZONE,
+        guide_url=PLACEHOLDER_GUIDE,
+    )
+    output = options.output
+    output.mkdir(parents=True, exist_ok=True)
+    print(
+        f"Rehearsing a {timeline.calendar_days}-day campaign of {COMMUNITY} ({len(personas)} "
+        f"members, {OLD_SERVER} → {NEW_SERVER}) at {speed:,.0f}× real time, about "
+        f"{timeline.span.total_seconds() / speed:.0f} s; everything stays on 127.0.0.1.",
+        file=stream,
+        flush=True,
+    )
+    started = time.monotonic()
+    setup_speed = min(SETUP_SPEED, speed)
+    clock = RehearsalClock(timeline.start, setup_speed)
+    progress = Progress(stream, timeline, TIMEZONE)
+    with tempfile.TemporaryDirectory(prefix="companion-rehearsal-") as tmp, _quiet_logs(output):
+        database = Path(tmp) / "rehearsal.db"
+        specs = [organiser, *(p.spec for p in personas)]
+        async with running_world(
+            database, plan, specs, clock, recheck_hours=RECHECK_HOURS
+        ) as world:
+            driver = Driver(world.discord, world.guild.id, world.general_id)
+            result = await _play(
+                world, driver, organiser, personas, timeline, speed, options, progress
+            )
+        result.wall_seconds = time.monotonic() - started
+        progress.finish()
+        shutil.copyfile(database, output / "rehearsal.db")
+        result.files["rehearsal.db"] = output / "rehearsal.db"
+        if options.build_guide:
+            print("Building the member guide with this roster…", file=stream, flush=True)
+            result.guide = await asyncio.to_thread(
+                build_guide, database, plan, output / "guide", world.guild.id
+            )
+    result.transcript.facts = summary_facts(result)
+    _write_outputs(result, output, plan)
+    (output / "summary.txt").write_text(summary_text(result) + "\n", encoding="utf-8")
+    return result
+
+
+async def _play(
+    world: World,
+    driver: Driver,
+    organiser: MemberSpec,
+    personas: list[Persona],
+    timeline: Timeline,
+    speed: float,
+    options: RehearsalOptions,
+    progress: Progress,
+) -> RehearsalResult:
+    """The campaign itself: setup, the weeks of members acting, the organiser's wrap-up."""
+    rng = random.Random(options.seed)
+    for persona in personas:
+        world.old.state.create_account(
+            persona.handle,
+            display_name=persona.name,
+            followers_count=persona.followers,
+            following_count=rng.randint(20, 400),
+            statuses_count=rng.randint(10, 3000),
+            created_at=timeline.start - timedelta(days=rng.randint(200, 2000)),
+        )
+    transfers: list[asyncio.Task[None]] = []
+
+    def schedule_transfers(persona: Persona, handle: str) -> None:
+        transfers.append(asyncio.create_task(_transfer_waves(world, handle)))
+
+    stage = Stage(world, driver, timeline, rng, schedule_transfers)
+    await _organiser_setup(world, driver, organiser, timeline)
+    world.clock.set_speed(speed)
+    if world.bot.scheduler is not None:
+        world.bot.scheduler.wake()
+    ticker = asyncio.create_task(progress.run(world, stage, personas))
+    organiser_task = asyncio.create_task(_organiser_midway(stage, organiser))
+    tasks = [asyncio.create_task(_safely(community.act(stage, p), driver, p)) for p in personas]
+    await asyncio.gather(*tasks, organiser_task)
+    await world.clock.sleep_until(timeline.end)
+    for task in transfers:
+        task.cancel()
+    ticker.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await ticker
+    progress.wrap_up("final checks and exports")
+    world.clock.set_speed(min(SETUP_SPEED, speed))
+    return await _wrap_up(world, driver, organiser, personas, timeline, speed, options)
+
+
+async def _safely(job: Awaitable[None], driver: Driver, persona: Persona) -> None:
+    """Run a member's script; a crash is recorded, never fatal for the whole rehearsal."""
+    try:
+        await job
+    except Exception as exc:
+        log.exception("The script of %s failed", persona.handle)
+        driver.failures.append(f"{persona.handle}: script failed: {exc!r}")
+
+
+async def _transfer_waves(world: World, handle: str) -> None:
+    """Followers reach the new account in waves, unless the old account was deleted."""
+    old = world.old.state
+    moved_at = world.clock.now()
+    for after, share in community.TRANSFER_WAVES:
+        await world.clock.sleep_until(moved_at + after)
+        account = old.get(handle)
+        if not account.visible or account.moved_to_uri is None:
+            return  # deleted too soon: the remaining followers are lost
+        old.transfer_followers(handle, share)
+
+
+async def _organiser_setup(
+    world: World, driver: Driver, organiser: MemberSpec, timeline: Timeline
+) -> None:
+    """/campaign setup (with Confirm), /campaign announce and a look at the schedule."""
+    zone_typed = TIMEZONE.split("/")[-1][:3].lower()
+    deadline_text = timeline.deadline.strftime("%Y-%m-%d %H:%M")
+    options = {
+        "old_server": OLD_SERVER,
+        "new_server": NEW_SERVER,
+        "deadline": deadline_text,
+        "timezone": zone_typed,
+    }
+    suggestions = await driver.autocomplete(organiser, "campaign setup", options, "timezone")
+    zone = TIMEZONE if TIMEZONE in suggestions else (suggestions[0] if suggestions else TIMEZONE)
+    options = {**options, "timezone": zone, "channel": world.announcements_id}
+    shown = (
+        f"/campaign setup old_server: {OLD_SERVER} new_server: {NEW_SERVER} "
+        f"deadline: {deadline_text} timezone: {zone} channel: #announcements"
+    )
+    reply = await driver.slash(organiser, "campaign setup", options, shown=shown)
+    button = reply.button("mc:setup:yes:")
+    if button is None:
+        driver.failures.append(f"organiser: /campaign setup gave no Confirm button: {reply.text}")
+    else:
+        await driver.click(organiser, *button)
+    await driver.slash(organiser, "campaign announce")
+    await driver.slash(organiser, "campaign remind")
+
+
+async def _organiser_midway(stage: Stage, organiser: MemberSpec) -> None:
+    """A look at the progress a day after the "7 days before" reminder."""
+    await stage.at(stage.timeline.deadline - timedelta(days=6, hours=3))
+    await stage.driver.slash(organiser, "campaign progress")
+
+
+async def _wrap_up(
+    world: World,
+    driver: Driver,
+    organiser: MemberSpec,
+    personas: list[Persona],
+    timeline: Timeline,
+    speed: float,
+    options: RehearsalOptions,
+) -> RehearsalResult:
+    """Everyone's last look at their status, the organiser's progress and exports."""
+    store = world.services.store
+    members = {m.user_id: m for m in await store.call(Store.members, world.guild.id)}
+    for persona in personas:
+        if persona.spec.id in members:
+            reply = await driver.slash(persona.spec, "move status")
+            if reply.text:
+                persona.last_reply = reply.text
+    progress_reply = await driver.slash(organiser, "campaign progress")
+    exports: dict[str, bytes] = {}
+    for fmt in EXPORT_FORMATS:
+        reply = await driver.slash(organiser, "campaign export", {"format": fmt})
+        exports.update(_attached_files(reply))
+    chart = _attached_files(progress_reply).get("progress.png")
+    members = {m.user_id: m for m in await store.call(Store.members, world.guild.id)}
+    reminders = await store.call(Store.reminders_sent, world.guild.id)
+    dm_sent = await store.call(Store.dm_reminder_count, world.guild.id, "sent")
+    roster = await store.call(Store.roster_post, world.guild.id)
+    roster_text = "\n".join(
+        world.discord.message(mid).content for mid in (roster.message_ids if roster else [])
+    )
+    sent = world.discord.sent_by_bot
+    return RehearsalResult(
+        options=options,
+        timeline=timeline,
+        speed=speed,
+        wall_seconds=0.0,
+        personas=personas,
+        members=members,
+        reminders=reminders,
+        dm_sent=dm_sent,
+        latencies=driver.latencies,
+        failures=driver.failures,
+        violations=[f"{v.method} {v.path}: {v.code} {v.message}" for v in world.discord.violations],
+        pings=[_ping_text(m) for m in sent if _pinged(m)],
+        roster_post=roster_text,
+        exports=exports,
+        chart=chart,
+        transcript=collect_transcript(world, driver, personas),
+        bot_messages=sent,
+    )
+
+
+def _attached_files(reply: Reply) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for message in reply.messages:
+        for upload in message.files:
+            found[upload.filename] = upload.data
+    return found
+
+
+def _pinged(message: StoredMessage) -> bool:
+    pings = message.pings
+    return bool(pings.users or pings.roles or pings.everyone or pings.replied_user)
+
+
+def _ping_text(message: StoredMessage) -> str:
+    return f"message {message.id} in channel {message.channel_id} pinged {message.pings}"
+
+
+def _write_outputs(result: RehearsalResult, output: Path, plan: CampaignPlan) -> None:
+    """The transcript, the exports and the chart, in the output folder."""
+    exports_dir = output / "exports"
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in result.exports.items():
+        path = exports_dir / name
+        path.write_bytes(data)
+        result.files[f"exports/{name}"] = path
+    if result.chart is not None:
+        chart = output / "progress.png"
+        chart.write_bytes(result.chart)
+        result.files["progress.png"] = chart
+    timings = output / "latencies.csv"
+    with timings.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["interaction", "first_response_s", "complete_s", "http_status"])
+        for item in result.latencies:
+            writer.writerow(
+                [item.label, _seconds(item.first_response), _seconds(item.complete), item.status]
+            )
+    result.files["latencies.csv"] = timings
+    guide_built = result.guide is not None and result.guide.ok
+    md, html = result.transcript.write(output, plan, link_guide=guide_built)
+    result.files["transcript.md"] = md
+    result.files["transcript.html"] = html
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+@contextlib.contextmanager
+def _quiet_logs(output: Path) -> Iterator[None]:
+    """Send the bot's log to a file in the output folder; only errors reach the terminal."""
+    root = logging.getLogger()
+    handler = logging.FileHandler(output / "bot.log", mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    console = [h for h in root.handlers if isinstance(h, logging.StreamHandler)]
+    levels = [(h, h.level) for h in console if not isinstance(h, logging.FileHandler)]
+    for h, _ in levels:
+        h.setLevel(max(h.level, logging.ERROR))  # the progress bar owns the terminal
+    old_level = root.level
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        root.setLevel(old_level)
+        for h, level in levels:
+            h.setLevel(level)
+
+
+def run_or_rehearse(settings: Settings) -> int:
+    """``make run``: the live bot with a token; without one, the rehearsal (and how to go live)."""
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    if token:
+        from companion.bot.app import run_bot
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_bot(settings))
+        return 0
+    print(FIRST_LINE_WITHOUT_CREDENTIALS, flush=True)
+    try:
+        result = asyncio.run(rehearse_campaign(RehearsalOptions()))
+    except KeyboardInterrupt:
+        print("\nRehearsal stopped.", file=sys.stderr)
+        return 1
+    print_summary(result)
+    return 0 if result.ok else 1
+
+
+def print_summary(result: RehearsalResult, stream: TextIO | None = None) -> None:
+    """Print the end-of-run summary (the same text is in summary.txt in the output folder)."""
+    print(summary_text(result), file=stream or result.options.stream or sys.stdout, flush=True)
