@@ -219,8 +219,11 @@ NONE_SET = "not set"
 PROGRESS_TITLE = "{community}: progress"
 PROGRESS_SUMMARY = (
     "Linked: {linked} · Verified: {verified} ({verified_share}) · Moved: {moved} "
-    "({moved_share})\nDays left: {days_left}"
+    "({moved_share})\n{deadline_line}"
 )
+PROGRESS_DAYS_LEFT = "Days left: {days}"
+PROGRESS_DEADLINE_TODAY = "The deadline is today."
+PROGRESS_DAYS_PAST = "The deadline passed {days} day(s) ago."
 PROGRESS_COUNTS = "By status"
 PROGRESS_PER_DAY = "Moves per day (last 7 days)"
 PROGRESS_HELP = "Members who need help"

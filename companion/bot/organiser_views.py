@@ -61,6 +61,16 @@ def _status_label(value: str) -> str:
         return value.replace("_", " ").capitalize()
 
 
+def _deadline_line(days_left: int | None) -> str:
+    if days_left is None:
+        return texts.PROGRESS_DAYS_LEFT.format(days=texts.NONE_SET)
+    if days_left < 0:
+        return texts.PROGRESS_DAYS_PAST.format(days=-days_left)
+    if days_left == 0:
+        return texts.PROGRESS_DEADLINE_TODAY
+    return texts.PROGRESS_DAYS_LEFT.format(days=days_left)
+
+
 def setup_summary(pending: PendingSetup) -> discord.Embed:
     """What will be saved, for the organiser to confirm."""
     campaign = pending.campaign
@@ -96,7 +106,7 @@ def progress_card(report: ProgressReport) -> discord.Embed:
             verified_share=f"{report.share_verified:.0%}",
             moved=report.moved,
             moved_share=f"{report.share_moved:.0%}",
-            days_left=report.days_left if report.days_left is not None else texts.NONE_SET,
+            deadline_line=_deadline_line(report.days_left),
         ),
         colour=cards.GREEN,
     )

@@ -47,6 +47,12 @@ HELP_TEXTS: dict[str, tuple[str, str]] = {
         "to share their new handle so people follow them again; if the old server "
         "suspended the account, its admins may restore it long enough to move.",
     ),
+    "old_account_gone_after_move": (
+        "Old account deleted after the move, before every follower had arrived",
+        "The followers still on their way when it went are lost. Ask the member to share "
+        "their new handle where their old followers will see it, and remind everyone to "
+        "keep their old account until their followers have arrived.",
+    ),
     "moved_elsewhere": (
         "Moved to another account than the one linked ({target})",
         "If that account is theirs on purpose, ask them to run /move link again with it. "
@@ -241,7 +247,9 @@ def _needs_help(
         known = report.get("last_known_status")
         status = known if isinstance(known, str) else status
     if status == "old_account_gone":
-        return _help(member, "old_account_gone", guide, member.last_checked_at)
+        # Deleted after a confirmed move is a different story (and fix) than before it.
+        words = "old_account_gone_after_move" if member.moved_at else "old_account_gone"
+        return _help(member, "old_account_gone", guide, member.last_checked_at, words=words)
     if status == "moved_elsewhere":
         target = report.get("moved_to")
         shown = target if isinstance(target, str) and target else "unknown account"
@@ -277,9 +285,14 @@ def _needs_help(
 
 
 def _help(
-    member: Member, reason: str, guide: str, since: datetime | None, **values: object
+    member: Member,
+    reason: str,
+    guide: str,
+    since: datetime | None,
+    words: str | None = None,
+    **values: object,
 ) -> HelpNeeded:
-    detail, fix = HELP_TEXTS[reason]
+    detail, fix = HELP_TEXTS[words or reason]
     return HelpNeeded(
         user_id=member.user_id,
         display_name=member.display_name,

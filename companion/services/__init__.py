@@ -57,7 +57,10 @@ class Services:
 @asynccontextmanager
 async def open_services(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Services]:
     """Open the store and the Mastodon checker for as long as the caller needs them."""
-    async with AsyncStore(settings.database) as store, MoveChecker(settings) as checker:
-        yield Services(
-            settings=settings, store=store, checker=checker, clock=clock or SystemClock()
-        )
+    clock = clock or SystemClock()
+    # The checker gets the same clock: in the rehearsal its timestamps are simulated too.
+    async with (
+        AsyncStore(settings.database) as store,
+        MoveChecker(settings, clock=clock) as checker,
+    ):
+        yield Services(settings=settings, store=store, checker=checker, clock=clock)

@@ -136,3 +136,17 @@ def test_after_the_deadline():
     assert report.days_left == -3
     assert report.needed_per_day is None
     assert build_progress([], Campaign(guild_id=1), NOW).days_left is None
+
+
+def test_old_account_deleted_after_the_move_gets_its_own_explanation():
+    before = member(1, "old_account_gone", last_checked_at=NOW)
+    after = member(2, "old_account_gone", last_checked_at=NOW, moved_at=NOW - timedelta(days=2))
+    report = build_progress([before, after], CAMPAIGN, NOW)
+    details = {h.user_id: (h.reason, h.detail) for h in report.needs_help}
+    assert details[1] == (
+        "old_account_gone",
+        "Old account gone (deleted or suspended) before the move",
+    )
+    assert details[2][0] == "old_account_gone"
+    assert "after the move" in details[2][1]
+    assert all(h.guide_url.endswith("problems/#old-account-gone") for h in report.needs_help)
