@@ -29,6 +29,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 BUSY_TIMEOUT_SECONDS = 15.0
+# Checks kept per member: the organisers' history needs the recent ones, not every
+# six-hourly recheck of a long campaign (each report is a few kilobytes).
+CHECKS_KEPT_PER_MEMBER = 50
 
 
 class StoreError(Exception):
@@ -418,6 +421,12 @@ class Store:
                 "status": check.status,
                 "report": json.dumps(check.report, sort_keys=True, default=str),
             }
+        )
+        self.db.execute(
+            """DELETE FROM observations WHERE guild_id = ? AND user_id = ? AND id NOT IN
+               (SELECT id FROM observations WHERE guild_id = ? AND user_id = ?
+                ORDER BY id DESC LIMIT ?)""",
+            [guild_id, check.user_id, guild_id, check.user_id, CHECKS_KEPT_PER_MEMBER],
         )
         values: dict[str, Any] = {
             "last_status": check.status,

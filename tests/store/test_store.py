@@ -344,3 +344,18 @@ async def test_async_store_serves_concurrent_tasks(db_path):
         assert await store.call(Store.member_count, 1) == 100
         member = await store.call(Store.member, 1, 42)
         assert member.display_name == "m42"
+
+
+def test_only_the_latest_checks_are_kept_per_member(store):
+    from companion.store.store import CHECKS_KEPT_PER_MEMBER
+
+    link(store, 1, 10)
+    link(store, 1, 11, "bob")
+    for i in range(CHECKS_KEPT_PER_MEMBER + 5):
+        when = NOW + timedelta(hours=i)
+        store.record_checks(1, [CheckRecord(10, when, "alias_missing", {"i": i})])
+    store.record_checks(1, [CheckRecord(11, NOW, "moved", {"bob": True}, moved=True)])
+    kept = store.observations(1, 10, limit=1000)
+    assert len(kept) == CHECKS_KEPT_PER_MEMBER
+    assert kept[0].report == {"i": CHECKS_KEPT_PER_MEMBER + 4}
+    assert len(store.observations(1, 11)) == 1  # other members keep theirs
