@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+LOCAL_NAMES = {"localhost", "localhost.localdomain", ""}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_name_lookups_leave_the_machine() -> Iterator[None]:
+    """No test touches the internet: names other than local ones fail like NXDOMAIN."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def local_only(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            if name.lower() not in LOCAL_NAMES:
+                raise socket.gaierror(
+                    socket.EAI_NONAME, f"{name}: not looked up in tests"
+                ) from None
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.getaddrinfo = local_only  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = real_getaddrinfo
 
 
 @pytest.fixture(autouse=True)

@@ -231,6 +231,7 @@ async def test_private_addresses_refused_when_switch_off(pair):
 
 
 async def test_unresolvable_domain_is_unreachable():
+    # tests/conftest.py answers every name lookup but local ones like a failed DNS query.
     settings = settings_for(campaign=False, request_timeout=2.0)
     async with MoveChecker(settings) as checker:
         report = await checker.check(
