@@ -250,7 +250,7 @@ ANNOUNCE_TITLE = "{community} is moving to {new}"
 ANNOUNCE_BODY = (
     "We are moving our Mastodon accounts from **{old}** to **{new}**.\n\n"
     "**Deadline:** {deadline_full} ({deadline_relative}).\n\n"
-    "Every member moves their own account; it takes about 20 minutes. Your followers "
+    "Every member moves their own account; it takes about half an hour. Your followers "
     "come with you, your posts do not.\n\n"
     "1. Read the guide: {guide}\n"
     "2. Run `/move link` here with your old and new handle.\n"

@@ -82,7 +82,9 @@ class Progress:
         posted = world.discord.messages_in(world.announcements_id, include_ephemeral=False)
         return {
             "linked": sum(1 for p in personas if p.last_reply),
-            "moved": len(stage.moved),
+            # Moves members made, wrong target included; the summary counts what the bot
+            # confirmed, so the two words differ on purpose.
+            "moves made": len(stage.moved),
             "reminders": sum(1 for m in posted if m.embeds),  # the announcement is the first
             "interactions": len(stage.driver.latencies),
         }
