@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from discord import app_commands
 
 SECTIONS = ("slash-commands", "cli", "settings")
 _MARKERS = re.compile(
@@ -21,32 +19,17 @@ _MARKERS = re.compile(
 )
 
 
-def _commands(group: app_commands.Group) -> Iterator[app_commands.Command]:
-    for item in group.commands:
-        if isinstance(item, app_commands.Group):
-            yield from _commands(item)
-        else:
-            yield item
-
-
-def _usage(command: app_commands.Command) -> str:
-    parts = [f"/{command.qualified_name}"]
-    for parameter in command.parameters:
-        parts.append(parameter.name if parameter.required else f"[{parameter.name}]")
-    return " ".join(parts)
-
-
 def slash_commands_markdown() -> str:
     """One table per command group: usage and description, straight from the command tree."""
-    from companion.bot.commands import command_groups
+    from companion.bot.commands import command_groups, usage, walk_commands
 
     titles = {"move": "Members: `/move`", "campaign": "Organisers: `/campaign`"}
     lines: list[str] = []
     for group in command_groups():
         lines += [f"**{titles.get(group.name, group.name)}** ({group.description})", ""]
         lines += ["| Command | What it does |", "| --- | --- |"]
-        for command in _commands(group):
-            lines.append(f"| `{_usage(command)}` | {command.description} |")
+        for command in walk_commands(group):
+            lines.append(f"| `{usage(command)}` | {command.description} |")
         lines.append("")
     return "\n".join(lines)
 

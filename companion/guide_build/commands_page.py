@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from discord import AppCommandOptionType, app_commands
+
+from companion.bot.commands import usage, walk_commands
 
 # Groups the guide knows, in reading order: members first, organisers second.
 _AUDIENCE = {
@@ -40,15 +42,6 @@ def _anchor(group: str, qualified: str) -> str:
     return tail if group == "move" else f"{group}-{tail}"
 
 
-def _walk(group: app_commands.Group) -> Iterator[app_commands.Command]:
-    """Every command in a group, subgroups included, in definition order."""
-    for item in group.commands:
-        if isinstance(item, app_commands.Group):
-            yield from _walk(item)
-        else:
-            yield item
-
-
 def _parameter_list(command: app_commands.Command) -> list[str]:
     """One bullet per option (a list reads better than a table on a phone)."""
     params = command.parameters
@@ -69,13 +62,6 @@ def _parameter_list(command: app_commands.Command) -> list[str]:
     return lines
 
 
-def _usage(command: app_commands.Command) -> str:
-    parts = [f"/{command.qualified_name}"]
-    for param in command.parameters:
-        parts.append(param.display_name if param.required else f"[{param.display_name}]")
-    return " ".join(parts)
-
-
 def commands_reference_markdown(groups: Iterable[app_commands.Group]) -> str:
     """Markdown for every command of the given groups: heading, description, usage, options."""
     ordered = sorted(
@@ -91,10 +77,10 @@ def commands_reference_markdown(groups: Iterable[app_commands.Group]) -> str:
             lines += [group.description, ""]
         if note:
             lines += [note, ""]
-        for command in _walk(group):
+        for command in walk_commands(group):
             anchor = _anchor(group.name, command.qualified_name)
             lines += [f"### `/{command.qualified_name}` {{#{anchor}}}", ""]
             lines += [command.description, ""]
-            lines += [f"Type: `{_usage(command)}`", ""]
+            lines += [f"Type: `{usage(command)}`", ""]
             lines += _parameter_list(command)
     return "\n".join(lines)

@@ -759,6 +759,17 @@ class MoveChecker:
             facts = replace(facts, actor_uri=new_ref.actor_uri)
         return facts, new_ref
 
+    def _webfinger(self, server: _Server, handle: Handle) -> Any:
+        """Ask the handle's server about it, with this checker's timeout and address policy."""
+        return webfinger(
+            server.session,
+            server.start,
+            handle.acct,
+            timeout=self.timeout,
+            policy=self.policy,
+            template=server.template,
+        )
+
     def _confirm_missing(
         self, server: _Server, handle: Handle, problem: ServerProblem, now: datetime
     ) -> AccountFacts:
@@ -766,14 +777,7 @@ class MoveChecker:
         reason = f"{server.api_host} does not know {handle}"
         answer = Answer.NOT_FOUND
         try:
-            found = webfinger(
-                server.session,
-                server.start,
-                handle.acct,
-                timeout=self.timeout,
-                policy=self.policy,
-                template=server.template,
-            )
+            found = self._webfinger(server, handle)
             reason += " (its WebFinger still lists it, so it may be pending deletion)"
             log.debug("WebFinger lists %s at %s", handle, found.actor_uri)
         except ServerProblem as webfinger_problem:
@@ -828,14 +832,7 @@ class MoveChecker:
         if ref is not None and ref.actor_uri:
             return replace(facts, actor_uri=ref.actor_uri), ref
         try:
-            answer = webfinger(
-                server.session,
-                server.start,
-                handle.acct,
-                timeout=self.timeout,
-                policy=self.policy,
-                template=server.template,
-            )
+            answer = self._webfinger(server, handle)
         except Exception as exc:
             log.debug("WebFinger for %s failed: %s", handle, exc)
             return facts, ref
