@@ -34,7 +34,9 @@ REMINDER_LABELS = {
     "d+7": "7 days after",
     "d+30": "30 days after",
 }
-MAX_HELP_LINES = 15
+FIELD_LIMIT = 1024
+# Four fields of help stay well inside Discord's 6,000 characters per embed.
+MAX_HELP_FIELDS = 4
 
 
 def reminder_label(stem: str) -> str:
@@ -119,13 +121,43 @@ def progress_card(report: ProgressReport) -> discord.Embed:
     embed.add_field(name=texts.PROGRESS_PER_DAY, value=per_day or "-", inline=True)
     lines = [
         f"**{cards.name_md(item.display_name)}**: {item.detail} → {item.fix}"
-        for item in report.needs_help[:MAX_HELP_LINES]
+        for item in report.needs_help
     ]
-    if len(report.needs_help) > MAX_HELP_LINES:
-        lines.append(f"… and {len(report.needs_help) - MAX_HELP_LINES} more")
-    value = "\n".join(lines) or texts.PROGRESS_HELP_NONE
-    embed.add_field(name=texts.PROGRESS_HELP, value=value[:1024], inline=False)
+    fields = pack_lines(lines, FIELD_LIMIT, MAX_HELP_FIELDS)
+    shown = sum(len(field.split("\n")) for field in fields)
+    while fields and shown < len(lines):
+        # Say how many are left in the last field, dropping its last line if need be.
+        more = texts.PROGRESS_HELP_MORE.format(count=len(lines) - shown)
+        if len(fields[-1]) + 1 + len(more) <= FIELD_LIMIT:
+            fields[-1] += "\n" + more
+            break
+        last = fields[-1].split("\n")
+        fields[-1] = "\n".join(last[:-1])
+        shown -= 1
+    for index, value in enumerate(fields or [texts.PROGRESS_HELP_NONE]):
+        embed.add_field(
+            name=texts.PROGRESS_HELP if index == 0 else "\u200b", value=value, inline=False
+        )
     return embed
+
+
+def pack_lines(lines: list[str], limit: int, max_chunks: int) -> list[str]:
+    """Whole lines in chunks of at most ``limit`` characters; lines that do not fit stop."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = line if len(line) <= limit else line[: limit - 1] + "…"
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        chunks.append(current)
+        if len(chunks) == max_chunks:
+            return chunks
+        current = line
+    if current and len(chunks) < max_chunks:
+        chunks.append(current)
+    return chunks
 
 
 def schedule_card(plan: ReminderPlan) -> discord.Embed:
