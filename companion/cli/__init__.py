@@ -21,7 +21,6 @@ from companion.cli.roster import roster
 from companion.cli.run import run
 from companion.settings import Settings, SettingsError, load_settings
 
-EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 

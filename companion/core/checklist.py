@@ -70,8 +70,3 @@ def build_checklist(status: str | None, ticked: dict[str, datetime]) -> list[Che
         )
         for step in STEPS
     ]
-
-
-def next_open_step(items: list[ChecklistItem]) -> str | None:
-    """The first step not done yet, in the guide's order."""
-    return next((item.key for item in items if not item.done), None)

@@ -29,7 +29,7 @@ MAX_LABEL_LENGTH = 63
 MAX_INPUT_LENGTH = 512
 
 _USERNAME_RE = re.compile(r"^[a-z0-9_]+(?:[a-z0-9_.\-]*[a-z0-9_])?$")
-_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_LABEL_RE = re.compile(rf"^(?!-)[a-z0-9-]{{1,{MAX_LABEL_LENGTH}}}(?<!-)$")
 _DISCORD_MENTION_RE = re.compile(r"<(?:@[!&]?|#|/)[^>]*>|<a?:\w+:\d+>")
 _MARKDOWN_CHARS = set("*`~|[]()<>\\#")
 _PROFILE_PATH_RE = re.compile(r"^/(?:@|users/|u/|profile/)([^/@]+)/?$")

@@ -44,11 +44,6 @@ class Campaign:
         return ZoneInfo(self.timezone)
 
     @property
-    def local_deadline(self) -> datetime | None:
-        """The deadline in the campaign's own time zone, for display."""
-        return self.deadline.astimezone(self.zone) if self.deadline else None
-
-    @property
     def roster_channel(self) -> int | None:
         """Where the roster post lives: its own channel, else the announcement channel."""
         return self.roster_channel_id or self.announcement_channel_id

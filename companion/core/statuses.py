@@ -805,10 +805,5 @@ def _human_time(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def with_accounts(report: MoveReport, accounts: CachedAccounts | None) -> MoveReport:
-    """The same report carrying other cached accounts (the adapter fills them last)."""
-    return replace(report, accounts=accounts)
-
-
 # Every status has a guide section; a missing anchor is a programming error caught at import.
 assert all(status.value in STATUS_ANCHORS for status in MoveStatus)
