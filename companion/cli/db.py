@@ -46,3 +46,28 @@ def db_migrate(ctx: click.Context) -> None:
         click.echo(f"Applied {len(applied)} migration(s): {', '.join(applied)}.")
     else:
         click.echo("The database is up to date.")
+
+
+@db.command("forget-guild")
+@click.argument("guild_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def db_forget_guild(ctx: click.Context, guild_id: int, yes: bool) -> None:
+    """Delete everything stored for one Discord server (when its campaign is closed)."""
+    settings = settings_from(ctx)
+    if not settings.database.is_file():
+        fail(f"There is no database at {settings.database} (setting: database).")
+    store = Store(settings.database)
+    try:
+        if guild_id not in store.guild_ids():
+            fail(f"Nothing is stored for the Discord server {guild_id}.")
+        if not yes:
+            click.confirm(
+                f"Delete every member, check and setting of the Discord server {guild_id}? "
+                "This cannot be undone (take a backup first: companion db backup PATH)",
+                abort=True,
+            )
+        removed = store.forget_guild(guild_id)
+    finally:
+        store.close()
+    click.echo(f"Deleted everything stored for {guild_id} ({removed} members).")

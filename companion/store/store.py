@@ -371,6 +371,26 @@ class Store:
             [guild_id, user_id],
         )
 
+    def forget_guild(self, guild_id: int) -> int:
+        """Delete everything stored for one community (a closed campaign); members removed."""
+        with self.transaction():
+            count = self.member_count(guild_id)
+            for table in (
+                "observations",
+                "checklist",
+                "dm_reminders_sent",
+                "accounts",
+                "reminders_sent",
+                "roster_posts",
+                "members",
+                "campaigns",
+            ):
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE guild_id = ?",  # noqa: S608 - fixed names
+                    [guild_id],
+                )
+        return count
+
     def personal_data(self, guild_id: int, user_id: int) -> dict[str, Any] | None:
         """Everything stored about one member, as plain data (for /move privacy)."""
         rows = list(

@@ -106,3 +106,25 @@ def test_db_backup_without_a_database(tmp_path):
 @pytest.mark.parametrize("args", [["nope"], ["db", "backup"], ["--config"]])
 def test_bad_usage_exits_2(tmp_path, args):
     assert companion(*args, cwd=tmp_path).returncode == 2
+
+
+def test_db_forget_guild_deletes_one_community_only(tmp_path):
+    store = Store(tmp_path / "companion.db")
+    store.migrate()
+    for guild in (1, 2):
+        store.link_member(
+            guild, 5, "Ann", Handle.parse("ann@old.social"), Handle.parse("ann@new.social")
+        )
+    store.close()
+    refused = companion("db", "forget-guild", "1", cwd=tmp_path)  # no --yes, no terminal
+    assert refused.returncode == 1
+    assert Store(tmp_path / "companion.db").member(1, 5) is not None
+
+    result = companion("db", "forget-guild", "1", "--yes", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 members" in result.stdout
+    raw = sqlite3.connect(tmp_path / "companion.db")
+    assert raw.execute("SELECT guild_id FROM members").fetchall() == [(2,)]
+    missing = companion("db", "forget-guild", "1", "--yes", cwd=tmp_path)
+    assert missing.returncode == 1
+    assert "Nothing is stored" in missing.stderr
