@@ -143,3 +143,9 @@ def _campaign_channels_and_roster_posts(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0004_roster_order_index")
+def _roster_order_index(db: Database) -> None:
+    """Read the roster in moving order without sorting it (tens of thousands of members)."""
+    db.execute("CREATE INDEX members_roster_order ON members (guild_id, moved_at, user_id)")
