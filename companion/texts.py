@@ -67,6 +67,11 @@ HANDLE_TAKEN = (
     "{handle} is already linked by another member of this server. If it is yours, ask an "
     "organiser to unlink it (they can use `/campaign member`)."
 )
+OLD_NOT_FOUND = (
+    "{old} could not be found on {server}. Check the spelling (copy it from your old "
+    "profile page) and try again. If your old account was deleted or suspended, tell an "
+    "organiser: the bot cannot follow a move from it."
+)
 LINKED_TITLE = "Linked: {old} → {new}"
 LINK_SAVED = "Your accounts are linked. Here is where your move stands."
 CONSENT_QUESTION = (

@@ -119,6 +119,13 @@ class MemberService:
             if owner is not None and owner.user_id != user_id:
                 raise UserFacingError(texts.HANDLE_TAKEN.format(handle=handle.display))
         report = await self._run_check(guild_id, old, new, recorded=None, member=None)
+        current = await self.store.call(Store.member, guild_id, user_id)
+        first_time = current is None or current.old_handle != old
+        if first_time and report.status is MoveStatus.OLD_ACCOUNT_GONE:
+            # Almost always a typo when linking; a later check keeps the warning instead.
+            raise UserFacingError(
+                texts.OLD_NOT_FOUND.format(old=f"`{old.display}`", server=old.display_domain)
+            )
         followers = report.followers_before if report.followers_before_observed else None
         try:
             await self.store.call(

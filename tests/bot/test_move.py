@@ -397,3 +397,18 @@ async def test_buttons_keep_working_after_a_restart(tmp_path):
             answer = await second.click(message, f"mc:consent:no:{ALICE.id}")
             assert "will not be listed" in (await second.reply(answer)).content
     assert Store(db).member(GUILD_ID, ALICE.id).roster_consent is False
+
+
+async def test_an_old_handle_that_does_not_exist_is_refused_at_link(world):
+    reply = await link(world, old="alicee@old.example")
+    assert "`@alicee@old.example` could not be found on old.example" in reply.content
+    assert "Check the spelling" in reply.content
+    assert world.store().member(GUILD_ID, ALICE.id) is None
+
+
+async def test_an_old_account_deleted_after_linking_is_reported_not_refused(world):
+    await link(world)
+    world.old.state.delete("alice")
+    world.clock.advance(minutes=2)
+    state = await world.services.members.check(GUILD_ID, ALICE.id)
+    assert state.report.status.value == "old_account_gone"
