@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import REPO
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -36,7 +36,7 @@ class BuildResult:
     output: str
 
 
-def run_build(site_dir: Path, cwd: Path = ROOT, **env: str) -> BuildResult:
+def run_build(site_dir: Path, cwd: Path = REPO, **env: str) -> BuildResult:
     """Run ``mkdocs build --strict`` exactly as ``make guide-build`` does."""
     proc = subprocess.run(
         [
@@ -48,7 +48,7 @@ def run_build(site_dir: Path, cwd: Path = ROOT, **env: str) -> BuildResult:
             "--site-dir",
             str(site_dir),
             "--config-file",
-            str(ROOT / "mkdocs.yml"),
+            str(REPO / "mkdocs.yml"),
         ],
         cwd=cwd,
         env=clean_env(**env),
@@ -137,7 +137,7 @@ def page_files(site: Path) -> list[Path]:
 def guide() -> types.SimpleNamespace:
     """The helpers above, for test modules (conftest is not importable by name)."""
     return types.SimpleNamespace(
-        root=ROOT,
+        root=REPO,
         run_build=run_build,
         parse_page=parse_page,
         page_files=page_files,

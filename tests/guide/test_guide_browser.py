@@ -15,31 +15,16 @@ from pathlib import Path
 import pytest
 
 from companion.core.guide_links import all_targets
+from tests.guide.site_pages import PAGES
+from tests.paths import REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = os.environ.get("GUIDE_CHROMIUM", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "guide-screenshots"
+SHOTS = REPO / "test-artifacts" / "guide-screenshots"
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
-
-PAGES = [
-    "index.html",
-    "before/index.html",
-    "move/index.html",
-    "after/index.html",
-    "problems/index.html",
-    "bot/index.html",
-    "roster/index.html",
-    "privacy/index.html",
-    "organisers/index.html",
-    "organisers/announcements.html",
-    "organisers/server-admin.html",
-    "organisers/running-the-bot.html",
-    "organisers/roster.html",
-]
 
 
 @pytest.fixture(scope="module")

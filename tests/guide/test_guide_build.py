@@ -32,24 +32,8 @@ from companion.guide_build.values import (
     render,
 )
 from companion.settings import EXAMPLE_VALUES_NOTE, Settings, load_settings
-
-GUIDE_ROOT = Path(__file__).resolve().parents[2]
-
-PAGES = [
-    "index.html",
-    "before/index.html",
-    "move/index.html",
-    "after/index.html",
-    "problems/index.html",
-    "bot/index.html",
-    "roster/index.html",
-    "privacy/index.html",
-    "organisers/index.html",
-    "organisers/announcements.html",
-    "organisers/server-admin.html",
-    "organisers/running-the-bot.html",
-    "organisers/roster.html",
-]
+from tests.guide.site_pages import PAGES
+from tests.paths import REPO
 
 
 # -- the strict build -----------------------------------------------------------------
@@ -141,7 +125,7 @@ def test_mermaid_is_served_locally_where_diagrams_are(site: Path) -> None:
 
 
 def test_vendored_scripts_match_their_recorded_checksums() -> None:
-    vendor = GUIDE_ROOT / "guide" / "assets" / "javascripts" / "vendor"
+    vendor = REPO / "guide" / "assets" / "javascripts" / "vendor"
     record = (vendor / "VENDORED.txt").read_text(encoding="utf-8")
     for name in ("mermaid.min.js", "iframe-worker-shim.js"):
         digest = hashlib.sha256((vendor / name).read_bytes()).hexdigest()
@@ -244,9 +228,7 @@ def test_unknown_placeholder_is_an_error() -> None:
 
 # -- in-process builds (to swap one source) ----------------------------------------------
 def _build_in_process(site_dir: Path) -> None:
-    config = load_config(
-        config_file=str(GUIDE_ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True
-    )
+    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     mkdocs_build(config)
 
 
