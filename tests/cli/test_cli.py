@@ -97,6 +97,37 @@ def test_db_migrate_and_backup(tmp_path):
     assert "already exists" in again.stderr
 
 
+@pytest.mark.parametrize("odd", ["what?.db", "no#1.db", "%41.db", "a?b#c%41 d"])
+def test_db_backup_works_whatever_characters_the_paths_hold(tmp_path, odd):
+    folder = tmp_path / f"data {odd}"
+    folder.mkdir()
+    database = folder / odd
+    store = Store(database)
+    store.migrate()
+    store.link_member(1, 2, "Ann", Handle.parse("ann@old.social"), Handle.parse("ann@new.social"))
+    store.close()
+    target = folder / f"copy {odd}"
+    result = companion(
+        "db", "backup", str(target), cwd=tmp_path, env={"COMPANION_DATABASE": str(database)}
+    )
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT old_handle FROM members").fetchall() == [("ann@old.social",)]
+    copy.close()
+    own = {odd, f"{odd}-wal", f"{odd}-shm"}  # the database and SQLite's companions of it
+    assert {p.name for p in folder.iterdir()} - own == {target.name}  # and no stray file
+
+
+def test_a_failed_db_backup_exits_1_with_a_sentence_and_leaves_no_file(tmp_path):
+    (tmp_path / "companion.db").write_bytes(b"not a database at all " * 500)
+    copies = tmp_path / "copies"
+    result = companion("db", "backup", str(copies / "b.db"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("No backup was made: SQLite could not copy")
+    assert "Traceback" not in result.stderr
+    assert list(copies.iterdir()) == []  # no partial file, under any name
+
+
 def test_db_backup_without_a_database(tmp_path):
     result = companion("db", "backup", str(tmp_path / "b.db"), cwd=tmp_path)
     assert result.returncode == 1
