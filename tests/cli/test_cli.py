@@ -56,6 +56,26 @@ def test_config_check_prints_settings_with_sources_and_masks_secrets(tmp_path):
     assert "very-secret" not in result.stdout + result.stderr
 
 
+def test_config_check_labels_each_server_value_by_its_own_source(tmp_path):
+    (tmp_path / "companion.toml").write_text(
+        '[servers."new.social"]\napi_base_url = "https://api.new.social"\n'
+    )
+    result = companion(
+        "config",
+        "check",
+        cwd=tmp_path,
+        env={"COMPANION_SERVERS": '{"old.social": {"access_token": "very-secret"}}'},
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.strip() for line in result.stdout.splitlines() if "servers." in line]
+    assert rows == [
+        "servers.new.social.api_base_url = https://api.new.social    [companion.toml]",
+        "servers.new.social.access_token = (not set)    [default]",
+        "servers.old.social.api_base_url = (not set)    [default]",
+        "servers.old.social.access_token = ********    [environment variable]",
+    ]
+
+
 def test_config_check_refuses_invalid_settings_with_exit_2_and_no_traceback(tmp_path):
     (tmp_path / "companion.toml").write_text('[campaign]\ntimezone = "Nowhere/Atlantis"\n')
     result = companion("config", "check", cwd=tmp_path)
