@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format guide guide-build guide-figures bench rehearse clean help
+.PHONY: run test browser lint format guide guide-build guide-figures bench rehearse clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -20,10 +20,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## Run the bot (with a token) or, without one, the offline rehearsal
 	$(BIN)/companion run --rehearse-without-token
 
-test: $(STAMP)  ## Lint, format check and the whole test suite
+test: browser $(STAMP)  ## Lint, format check and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+browser:  ## Install Debian's chromium and fonts for the guide's tests, or say how
+	@sh scripts/ensure-chromium.sh
 
 lint: $(STAMP)  ## Lint and fix what ruff can fix
 	$(BIN)/ruff check --fix .
@@ -42,6 +45,7 @@ bench: $(STAMP)  ## Run the benchmarks (print figures against the targets)
 	$(BIN)/python bench/recheck.py
 	$(BIN)/python bench/bot.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/backup.py
 
 rehearse: $(STAMP)  ## Run the offline rehearsal of a whole campaign
 	$(BIN)/companion rehearse

@@ -229,12 +229,18 @@ class Settings(BaseSettings):
     def _server_keys(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        cleaned = {}
+        cleaned: dict[str, Any] = {}
         for domain, override in value.items():
             try:
-                cleaned[normalise_domain(str(domain))] = override
+                key = normalise_domain(str(domain))
             except HandleError as exc:
                 raise ValueError(f"server name {domain!r}: {exc.message}") from exc
+            earlier = cleaned.get(key)
+            if isinstance(earlier, dict) and isinstance(override, dict):
+                # Two spellings of one server (``Old.Social`` in the file, ``old.social`` in
+                # the environment): keep both sources' fields, the later source winning.
+                override = {**earlier, **override}
+            cleaned[key] = override
         return cleaned
 
     @field_validator("log_level")
@@ -389,6 +395,7 @@ def _explain(exc: ValidationError, sources: list[_Source], overrides: dict) -> s
 
 
 def _origins(sources: list[_Source], overrides: dict) -> dict[str, str]:
+    """Where each setting came from, nested ones (``servers.<domain>.<sub>``) included."""
     origins: dict[str, str] = {}
     for name, field in Settings.model_fields.items():
         annotation = field.annotation
@@ -397,6 +404,31 @@ def _origins(sources: list[_Source], overrides: dict) -> dict[str, str]:
                 origins[f"{name}.{sub}"] = _source_of((name, sub), sources, overrides)
         else:
             origins[name] = _source_of((name,), sources, overrides)
+    origins |= _server_origins(sources, overrides)
+    return origins
+
+
+def _server_origins(sources: list[_Source], overrides: dict) -> dict[str, str]:
+    """Label each ``servers.<domain>.<sub>`` by the source that set that very value.
+
+    Sources are merged key by key, so one server's ``api_base_url`` may come from the
+    campaign file and its ``access_token`` from the environment. Domains are compared as
+    ``servers`` stores them (normalised), whatever their spelling in each source.
+    """
+    origins: dict[str, str] = {}
+    labelled = [_Source("command line", overrides), *sources]
+    for source in reversed(labelled):  # lowest priority first: later sources overwrite
+        servers = source.values.get("servers")
+        if not isinstance(servers, dict):
+            continue
+        for raw_domain, values in servers.items():
+            try:
+                domain = normalise_domain(str(raw_domain))
+            except HandleError:
+                continue  # refused by validation before anyone asks for its origin
+            fields = values.keys() if isinstance(values, dict) else ServerSettings.model_fields
+            for sub in fields:
+                origins[f"servers.{domain}.{sub}"] = source.label
     return origins
 
 

@@ -1,8 +1,8 @@
-"""Where the shared reference material lives: beside the repository, as on CI."""
+"""Where the tests' own files live: inside the repository, so a fresh clone needs nothing else."""
 
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-DISCORD_FIXTURES = SHARED / "fixtures" / "discord"
-MASTODON_FIXTURES = SHARED / "fixtures" / "mastodon"
+FIXTURES = REPO / "tests" / "fixtures"
+DISCORD_FIXTURES = FIXTURES / "discord"
+MASTODON_FIXTURES = FIXTURES / "mastodon"

@@ -55,7 +55,8 @@ def effective_settings(settings: Settings) -> list[tuple[str, str, str]]:
             for domain, server in value.items():
                 for sub in type(server).model_fields:
                     shown = _show(getattr(server, sub))
-                    rows.append((f"servers.{domain}.{sub}", shown, origins.get(name, "default")))
+                    key = f"servers.{domain}.{sub}"
+                    rows.append((key, shown, origins.get(key, "default")))
         else:
             rows.append((name, _show(value), origins.get(name, "default")))
     return rows

@@ -26,9 +26,12 @@ def db_backup(ctx: click.Context, path: Path) -> None:
     try:
         backup_database(settings.database, path)
     except StoreError as exc:
-        fail(str(exc))
+        fail(f"No backup was made: {exc}.")
     except OSError as exc:
-        fail(f"Could not write the backup to {path}: {exc.strerror or exc}")
+        fail(
+            f"No backup was made: could not write to {path} ({exc.strerror or exc}). "
+            "Choose a folder you can write to."
+        )
     click.echo(f"Backed up {settings.database} to {path}.")
 
 

@@ -3,7 +3,8 @@
 A handle is ``user@domain``. Members paste it in many shapes (``@alice@old.social``,
 ``https://old.social/@alice``, a profile URL, with odd case and spaces); we accept those
 and keep one canonical form: lower-case username, punycode domain. Anything we cannot
-read safely (mentions, markdown, IP addresses, ports, control characters) is refused with
+read safely (mentions, markdown, IP addresses in any spelling, ports, control characters,
+names that cannot be a public server, look-alike names mixing alphabets) is refused with
 a sentence a non-technical member understands.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +20,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import idna
+from fontTools import unicodedata as scripts
 
 # Mastodon's own limits: usernames are at most 30 characters for local accounts
 # (app/validators/unreserved_username_validator.rb, Account::USERNAME_LENGTH_LIMIT), and a
@@ -33,6 +36,55 @@ _LABEL_RE = re.compile(rf"^(?!-)[a-z0-9-]{{1,{MAX_LABEL_LENGTH}}}(?<!-)$")
 _DISCORD_MENTION_RE = re.compile(r"<(?:@[!&]?|#|/)[^>]*>|<a?:\w+:\d+>")
 _MARKDOWN_CHARS = set("*`~|[]()<>\\#")
 _PROFILE_PATH_RE = re.compile(r"^/(?:@|users/|u/|profile/)([^/@]+)/?$")
+# A host whose last label is a number is an IPv4 address to every URL parser (WHATWG URL
+# standard, "ends in a number"), in inet_aton's shorthand too: 0x7f.0x1 is 127.0.0.1.
+_NUMBER_LABEL_RE = re.compile(r"^(?:[0-9]+|0x[0-9a-f]*)$")
+
+_LOOPBACK = (
+    "The server name {name} points back at the computer it is typed on, so it cannot be a "
+    "Mastodon server. "
+    "Check the part after the @: it looks like example.social."
+)
+_PRIVATE = (
+    "The server name {name} belongs to a private network, not to a Mastodon server on the "
+    "internet. "
+    "Check the part after the @: it looks like example.social."
+)
+# Names that cannot be a public Mastodon server, by their last label(s), and why. These are
+# the special-use names that applications may or must treat as special (RFC 6761 and the
+# RFCs named). ``.example`` and ``.test`` are deliberately absent: RFC 6761 (6.2, 6.5) says
+# applications should treat them as ordinary names, they never resolve on the internet, and
+# they are what the rehearsal, the stand-ins and staging set-ups use.
+SPECIAL_USE_NAMES: dict[str, str] = {
+    "localhost": _LOOPBACK,  # RFC 6761 6.3
+    "localdomain": _LOOPBACK,  # /etc/hosts' localhost.localdomain on many systems
+    "local": _PRIVATE,  # RFC 6762: multicast DNS on the local link
+    "internal": _PRIVATE,  # ICANN's private-use TLD (2024); metadata.google.internal
+    "home.arpa": _PRIVATE,  # RFC 8375: home networks
+    "alt": _PRIVATE,  # RFC 9476: outside DNS altogether
+    "invalid": (  # RFC 6761 6.4
+        "Names ending in .invalid are reserved never to exist. "
+        "Check the part after the @: it looks like example.social."
+    ),
+    "onion": (  # RFC 7686: applications without Tor should refuse them
+        "The server name {name} is a Tor onion address, which this bot cannot reach. "
+        "Give the server's ordinary name, like example.social."
+    ),
+    "arpa": (  # RFC 3172: in-addr.arpa and ip6.arpa spell out number addresses
+        "The server name {name} belongs to the internet's own machinery, not to a Mastodon "
+        "server. "
+        "Check the part after the @: it looks like example.social."
+    ),
+}
+
+# Scripts a single label may mix, as in UTS #39's "Highly Restrictive" level (what browsers
+# use before showing a name in Unicode): Japanese, Chinese and Korean writing with Latin.
+_SCRIPT_MIXES_ALLOWED = (
+    frozenset({"Latn", "Hani", "Hira", "Kana"}),
+    frozenset({"Latn", "Hani", "Bopo"}),
+    frozenset({"Latn", "Hani", "Hang"}),
+)
+_ANY_SCRIPT = frozenset({"Zyyy", "Zinh"})  # Common and Inherited: digits, hyphen, accents
 
 
 class HandleError(ValueError):
@@ -213,7 +265,7 @@ def _clean_username(username: str, raw: str) -> str:
 
 
 def _clean_domain(domain: str, raw: str) -> str:
-    """Return the domain as lower-case ASCII (punycode), refusing IPs and odd shapes."""
+    """Return the domain as lower-case ASCII (punycode), refusing what cannot be a server."""
     name = domain.rstrip(".") if domain.endswith(".") and not domain.endswith("..") else domain
     if not name:
         raise HandleError(
@@ -223,11 +275,6 @@ def _clean_domain(domain: str, raw: str) -> str:
     if _is_ip_address(name):
         raise HandleError(
             "The server must be a name like example.social, not a number address.",
-            text=raw,
-        )
-    if "." not in name:
-        raise HandleError(
-            "The server name needs a dot, like example.social. Check the part after the @.",
             text=raw,
         )
     try:
@@ -245,11 +292,31 @@ def _clean_domain(domain: str, raw: str) -> str:
             "The server name after the @ is not a valid web address. Check its spelling.",
             text=raw,
         )
-    if ascii_name.split(".")[-1].isdigit():
+    if _NUMBER_LABEL_RE.match(ascii_name.rsplit(".", 1)[-1]):
+        meaning = _ipv4_meaning(ascii_name)
         raise HandleError(
-            "The server must be a name like example.social, not a number address.",
+            "The server must be a name like example.social, not a number address"
+            + (f" ({ascii_name} means {meaning})." if meaning else "."),
             text=raw,
         )
+    reason = special_use_reason(ascii_name)
+    if reason:
+        raise HandleError(reason, text=raw)
+    if "." not in ascii_name:
+        raise HandleError(
+            "The server name needs a dot, like example.social. Check the part after the @.",
+            text=raw,
+        )
+    for label in display_domain(ascii_name, check=False).split("."):
+        mixed = mixed_scripts(label)
+        if mixed:
+            raise HandleError(
+                f"The server name {display_domain(ascii_name, check=False)} mixes letters "
+                f"from different alphabets ({' and '.join(mixed)}) in one word, which is how "
+                f"look-alike addresses are made; its real address is {ascii_name}. "
+                "Type the server's name yourself, or copy it from the server's own page.",
+                text=raw,
+            )
     return ascii_name
 
 
@@ -262,13 +329,55 @@ def _is_ip_address(name: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
-def display_domain(domain: str) -> str:
-    """Show a punycode domain in Unicode; fall back to the ASCII form if it will not decode."""
+def _ipv4_meaning(ascii_name: str) -> str | None:
+    """The dotted address a numeric host stands for, read as inet_aton reads it."""
     try:
-        return idna.decode(domain)
+        return socket.inet_ntoa(socket.inet_aton(ascii_name))
+    except OSError:
+        return None
+
+
+def special_use_reason(ascii_name: str) -> str | None:
+    """Why a (punycode) name cannot be a public server, or None if it can be one."""
+    labels = ascii_name.split(".")
+    for length in (2, 1):
+        reason = SPECIAL_USE_NAMES.get(".".join(labels[-length:]))
+        if reason and len(labels) >= length:
+            return reason.format(name=ascii_name)
+    return None
+
+
+def mixed_scripts(label: str) -> list[str]:
+    """The scripts a label mixes in a way look-alike names do, or [] when it does not.
+
+    UTS #39's "Highly Restrictive" rule: one script throughout (each character's Script
+    Extensions counted, Common and Inherited ones fitting any), or one of the Japanese,
+    Chinese or Korean mixes with Latin. ``аpple`` (Cyrillic а) gives ["Cyrillic", "Latin"].
+    """
+    found = [frozenset(scripts.script_extension(ch)) for ch in label]
+    found = [extensions for extensions in found if not extensions <= _ANY_SCRIPT]
+    if not found or frozenset.intersection(*found):
+        return []
+    if any(all(ext & mix for ext in found) for mix in _SCRIPT_MIXES_ALLOWED):
+        return []
+    codes = sorted({min(ext) for ext in found})
+    return [scripts.script_name(code) for code in codes]
+
+
+@lru_cache(maxsize=4096)
+def display_domain(domain: str, *, check: bool = True) -> str:
+    """Show a punycode domain in Unicode, as browsers do.
+
+    It stays in ASCII when it will not decode, or (``check``) when a label mixes alphabets
+    the way look-alike names do.
+    """
+    try:
+        shown = idna.decode(domain)
     except (idna.IDNAError, UnicodeError):
         return domain
+    if check and any(mixed_scripts(label) for label in shown.split(".")):
+        return domain
+    return shown
 
 
 def normalise_domain(text: str) -> str:

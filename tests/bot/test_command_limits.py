@@ -1,4 +1,4 @@
-"""The commands the bot synced stay within Discord's limits (shared/fixtures/discord/README.md).
+"""The commands the bot synced stay within Discord's limits (tests/fixtures/discord/README.md).
 
 Read back from the Discord stand-in after the real bot synced them at start-up, so what is
 checked is exactly what Discord would receive.

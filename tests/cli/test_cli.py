@@ -56,6 +56,26 @@ def test_config_check_prints_settings_with_sources_and_masks_secrets(tmp_path):
     assert "very-secret" not in result.stdout + result.stderr
 
 
+def test_config_check_labels_each_server_value_by_its_own_source(tmp_path):
+    (tmp_path / "companion.toml").write_text(
+        '[servers."new.social"]\napi_base_url = "https://api.new.social"\n'
+    )
+    result = companion(
+        "config",
+        "check",
+        cwd=tmp_path,
+        env={"COMPANION_SERVERS": '{"old.social": {"access_token": "very-secret"}}'},
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.strip() for line in result.stdout.splitlines() if "servers." in line]
+    assert rows == [
+        "servers.new.social.api_base_url = https://api.new.social    [companion.toml]",
+        "servers.new.social.access_token = (not set)    [default]",
+        "servers.old.social.api_base_url = (not set)    [default]",
+        "servers.old.social.access_token = ********    [environment variable]",
+    ]
+
+
 def test_config_check_refuses_invalid_settings_with_exit_2_and_no_traceback(tmp_path):
     (tmp_path / "companion.toml").write_text('[campaign]\ntimezone = "Nowhere/Atlantis"\n')
     result = companion("config", "check", cwd=tmp_path)
@@ -95,6 +115,37 @@ def test_db_migrate_and_backup(tmp_path):
     again = companion("db", "backup", str(tmp_path / "copies" / "b.db"), cwd=tmp_path)
     assert again.returncode == 1
     assert "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("odd", ["what?.db", "no#1.db", "%41.db", "a?b#c%41 d"])
+def test_db_backup_works_whatever_characters_the_paths_hold(tmp_path, odd):
+    folder = tmp_path / f"data {odd}"
+    folder.mkdir()
+    database = folder / odd
+    store = Store(database)
+    store.migrate()
+    store.link_member(1, 2, "Ann", Handle.parse("ann@old.social"), Handle.parse("ann@new.social"))
+    store.close()
+    target = folder / f"copy {odd}"
+    result = companion(
+        "db", "backup", str(target), cwd=tmp_path, env={"COMPANION_DATABASE": str(database)}
+    )
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT old_handle FROM members").fetchall() == [("ann@old.social",)]
+    copy.close()
+    own = {odd, f"{odd}-wal", f"{odd}-shm"}  # the database and SQLite's companions of it
+    assert {p.name for p in folder.iterdir()} - own == {target.name}  # and no stray file
+
+
+def test_a_failed_db_backup_exits_1_with_a_sentence_and_leaves_no_file(tmp_path):
+    (tmp_path / "companion.db").write_bytes(b"not a database at all " * 500)
+    copies = tmp_path / "copies"
+    result = companion("db", "backup", str(copies / "b.db"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("No backup was made: SQLite could not copy")
+    assert "Traceback" not in result.stderr
+    assert list(copies.iterdir()) == []  # no partial file, under any name
 
 
 def test_db_backup_without_a_database(tmp_path):

@@ -137,3 +137,44 @@ def test_settings_are_not_created_at_import():
     import companion.settings as module
 
     assert not [v for v in vars(module).values() if isinstance(v, Settings)]
+
+
+SERVERS_TOML = """
+[servers."new.social"]
+api_base_url = "https://api.new.social"
+[servers."Old.Social"]
+api_base_url = "https://api.old.social"
+"""
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        ("COMPANION_SERVERS", '{"old.social": {"access_token": "from-env"}}'),
+        ("COMPANION_SERVERS__old.social__ACCESS_TOKEN", "from-env"),
+    ],
+    ids=["json", "nested"],
+)
+def test_each_server_value_is_labelled_by_the_source_that_set_it(tmp_path, monkeypatch, variable):
+    write(tmp_path / "companion.toml", SERVERS_TOML)
+    monkeypatch.setenv(*variable)
+    settings = load_settings()
+    old = settings.server("old.social")
+    assert (old.api_base_url, old.access_token.get_secret_value()) == (
+        "https://api.old.social",  # the file's value survives the environment's other field
+        "from-env",
+    )
+    assert {k: v for k, v in settings.origins.items() if k.startswith("servers.")} == {
+        "servers.new.social.api_base_url": "companion.toml",
+        "servers.old.social.api_base_url": "companion.toml",
+        "servers.old.social.access_token": "environment variable",
+    }
+
+
+def test_a_server_value_set_twice_is_labelled_by_the_winner(tmp_path, monkeypatch):
+    write(tmp_path / "companion.toml", SERVERS_TOML)
+    monkeypatch.setenv("COMPANION_SERVERS", '{"old.social": {"api_base_url": "https://env.old"}}')
+    settings = load_settings()
+    assert settings.server("old.social").api_base_url == "https://env.old"
+    assert settings.origins["servers.old.social.api_base_url"] == "environment variable"
+    assert settings.origins["servers.new.social.api_base_url"] == "companion.toml"

@@ -277,6 +277,93 @@ def test_backup_during_concurrent_writes_holds_every_committed_row(db_path, tmp_
     assert sqlite3.connect(backup).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+STEADY_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from datetime import UTC, datetime
+    from companion.core.handles import Handle
+    from companion.store import Store
+    store = Store(sys.argv[1])
+    i = 0
+    while True:
+        store.link_member(7, i, f"m{i}", Handle("m%d" % i, "old.social"),
+                          Handle("m%d" % i, "new.social"), now=datetime.now(UTC))
+        print(i, flush=True)  # committed
+        i += 1
+        time.sleep(0.02)
+    """
+)
+
+
+MB = 100  # the size the issue asks for: a stepwise backup never finished on it
+
+
+def fill(path, megabytes):
+    """A database of about ``megabytes`` MB of real tables: one member's check history."""
+    store = Store(path)
+    store.migrate()
+    link(store, 9, 1, "filler")
+    store.close()
+    conn = sqlite3.connect(path)
+    report = os.urandom(2000).hex()  # 4 kB, like a long check report
+    with conn:
+        conn.executemany(
+            "INSERT INTO observations (guild_id, user_id, checked_at, status, report)"
+            " VALUES (9, 1, ?, 'moved', ?)",
+            [(f"2026-11-{i:08d}", report) for i in range(megabytes * 250)],
+        )
+    conn.close()
+
+
+@pytest.mark.slow
+def test_backup_finishes_under_a_commit_every_20_ms_and_holds_what_came_before(db_path, tmp_path):
+    fill(db_path, MB)
+    assert db_path.stat().st_size > MB * 1_000_000
+    writer = subprocess.Popen(
+        [sys.executable, "-c", STEADY_WRITER, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        for _ in range(10):
+            writer.stdout.readline()  # ten commits: the writer is in its stride
+        before = (
+            sqlite3.connect(db_path)
+            .execute("SELECT count(*) FROM members WHERE guild_id = 7")
+            .fetchone()[0]
+        )
+        backup = tmp_path / "backup.db"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from companion.cli import main; main()",
+                "db",
+                "backup",
+                str(backup),
+            ],
+            env={**os.environ, "COMPANION_DATABASE": str(db_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        after = (
+            sqlite3.connect(db_path)
+            .execute("SELECT count(*) FROM members WHERE guild_id = 7")
+            .fetchone()[0]
+        )
+    finally:
+        writer.kill()
+        writer.wait()
+    assert done.returncode == 0, done.stderr
+    assert after > before  # the writer kept committing all along
+    copy = sqlite3.connect(backup)
+    ids = [row[0] for row in copy.execute("SELECT user_id FROM members WHERE guild_id = 7")]
+    assert len(ids) >= before  # every member committed before the backup began
+    assert sorted(ids) == list(range(len(ids)))  # and a consistent prefix of the writes
+    assert copy.execute("SELECT count(*) FROM observations").fetchone() == (MB * 250,)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
 def test_backup_refuses_to_overwrite(store, db_path, tmp_path):
     target = tmp_path / "exists.db"
     target.write_text("precious")
