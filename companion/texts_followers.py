@@ -90,6 +90,11 @@ COOLDOWN = (
     "Until then, fix problems on the new account instead of moving again."
 )
 
+PRIVACY_LIST = (
+    "A followers list you saved: {count} followers of {old}, saved {when}. Only you see it; "
+    "`/move forget` deletes it."
+)
+
 # -- organisers ------------------------------------------------------------------------------
 PROGRESS_TITLE = "Followers"
 PROGRESS = (

@@ -446,7 +446,11 @@ class MastodonState:
         with self.lock, target_state.lock:
             account.followers = [a for a in account.followers if a not in moving]
             account.followers_count = len(account.followers)
-            target.followers = list(dict.fromkeys([*target.followers, *sorted(moving)]))
+            # An acct is local (no domain) on its own server and carries it everywhere else.
+            seen = [a if "@" in a else f"{a}@{self.local_domain}" for a in sorted(moving)]
+            suffix = f"@{target_state.local_domain}"
+            seen = [a.removesuffix(suffix) for a in seen]
+            target.followers = list(dict.fromkeys([*target.followers, *seen]))
             target.followers_count = len(target.followers)
         return len(moving)
 
