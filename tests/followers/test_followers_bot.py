@@ -6,8 +6,7 @@ import csv
 import io
 
 from companion.core.exports import FOLLOWING_HEADER
-from companion.store import Store
-from tests.bot.conftest import ALICE, GUILD_ID, text_of
+from tests.bot.conftest import ALICE, BOB, GUILD_ID, text_of
 from tests.followers.conftest import (
     DOWN,
     FRIENDLY,
@@ -81,13 +80,13 @@ async def test_after_the_move_the_member_sees_who_came_along_grouped_with_reason
     text = text_of(answer)
     assert "Of the 166 followers you saved" in text
     assert (
-        "**104** follow `@alice@new.example` now, **61** did not come along and **1** are still arriving"
-        in text
-    )
+        "**104** follow `@alice@new.example` now, "
+        + "**61** did not come along and **1** are still arriving"
+    ) in text
     assert (
-        "30 on `smallfedi.example` (Smallfedi 2024.11.0): their server's software is not known to follow moves"
-        in text
-    )
+        "30 on `smallfedi.example` (Smallfedi 2024.11.0): "
+        + "their server's software is not known to follow moves"
+    ) in text
     assert (
         "20 on `down.example` (unknown software): their server did not answer (down or gone)"
         in text
@@ -124,7 +123,7 @@ async def test_forget_deletes_the_saved_list(fworld):
     await world.reply(await world.click(question, f"mc:forget:yes:{ALICE.id}"))
     store = world.store()
     assert store.follower_list(GUILD_ID, ALICE.id) is None
-    assert list(store.db.query("SELECT count(*) AS n FROM follower_lists"))[0]["n"] == 0
+    assert store.db["follower_lists"].count == 0
     store.close()
 
 
@@ -166,7 +165,5 @@ async def test_the_card_button_saves_and_only_its_owner_may_press_it(fworld):
     assert f"mc:followers:{ALICE.id}" in card.custom_ids
     pressed = await world.reply(await world.click(card, f"mc:followers:{ALICE.id}"))
     assert "Saved: 166 followers" in pressed.content
-    from tests.bot.conftest import BOB
-
     other = await world.reply(await world.click(card, f"mc:followers:{ALICE.id}", user=BOB))
     assert "Saved" not in other.content
