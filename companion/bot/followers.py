@@ -19,7 +19,7 @@ from discord import ui
 from companion import texts_followers as texts
 from companion.bot import cards
 from companion.bot.views import OwnedButton, guild_of, services_of
-from companion.core.followers import STILL_ARRIVING_FOR, FollowersComparison
+from companion.core.followers import STILL_ARRIVING_FOR, CommunityFollowers, FollowersComparison
 from companion.core.text import escape_markdown
 from companion.moves.followers import ReadProgress
 
@@ -181,6 +181,33 @@ async def _send_comparison(interaction: discord.Interaction, outcome: ComparedOu
         file=discord.File(io.BytesIO(outcome.csv), filename=texts.CSV_NAME),
         ephemeral=True,
     )
+
+
+def add_community_followers(embed: discord.Embed, picture: CommunityFollowers) -> None:
+    """The organisers' followers picture: totals and where most were left behind, and why."""
+    if picture.members == 0:
+        embed.add_field(name=texts.PROGRESS_TITLE, value=texts.PROGRESS_NONE, inline=False)
+        return
+    lines = [
+        texts.PROGRESS.format(
+            members=picture.members,
+            saved=f"{picture.saved:,}",
+            arrived=f"{picture.arrived:,}",
+            left=f"{picture.left_behind:,}",
+            arriving=f"{picture.still_arriving:,}",
+        )
+    ]
+    top = picture.top_servers()
+    if top:
+        lines.append(texts.PROGRESS_TOP)
+        lines += [
+            texts.PROGRESS_TOP_LINE.format(
+                domain=domain, count=f"{count:,}", reason=texts.REASONS[reason]
+            )
+            for domain, reason, count in top
+        ]
+        lines.append(texts.PROGRESS_HINT)
+    embed.add_field(name=texts.PROGRESS_TITLE, value="\n".join(lines)[:1024], inline=False)
 
 
 def followers_view(user_id: int, *, moved: bool) -> ui.View:

@@ -130,6 +130,22 @@ class FollowersService:
         summaries = await self.services.store.call(Store.follower_summaries, guild_id)
         return community_followers(summaries)
 
+    async def setup_warnings(self, old: str, new: str) -> tuple[str, ...]:
+        """Sentences for organisers when either server publicly limits or suspends the other."""
+        warnings = []
+        for blocker, blocked in ((old, new), (new, old)):
+            blocks = await self.reader.published_blocks(blocker) or {}
+            severity = blocks.get(blocked)
+            if severity in texts.SETUP_VERBS:
+                warnings.append(
+                    texts.SETUP_BLOCKS.format(
+                        blocker=f"`{blocker}`",
+                        verb=texts.SETUP_VERBS[severity],
+                        blocked=f"`{blocked}`",
+                    )
+                )
+        return tuple(warnings)
+
     async def _read(self, handle: Handle, progress: ReadProgress | None) -> AccountList:
         try:
             return await self.reader.read(handle, "followers", progress)
