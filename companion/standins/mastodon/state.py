@@ -163,6 +163,19 @@ class Fediverse:
 
     def __init__(self) -> None:
         self.servers: list[MastodonState] = []
+        self.offline: set[str] = set()  # follower domains that are down: no move reaches them
+        self.ignores_moves: set[str] = set()  # software names that do not act on a Move
+
+    def delivers_move(self, follower_domain: str, new_domain: str) -> bool:
+        """Whether a follower on ``follower_domain`` follows a move to ``new_domain``."""
+        if follower_domain in self.offline:
+            return False
+        for state in self.servers:
+            if state.local_domain == follower_domain:
+                if state.traits.software in self.ignores_moves:
+                    return False
+                return state.domain_blocks.get(new_domain) != "suspend"
+        return True  # a server outside the simulation: assume it behaves
 
     def join(self, state: MastodonState) -> None:
         """Add a server (idempotent)."""
@@ -402,9 +415,20 @@ class MastodonState:
         target_state, target = found
         with self.lock, target_state.lock:
             count = min(account.followers_count, round(fraction * account.followers_at_move))
-            account.followers_count -= count
-            target.followers_count += count
-        return count
+            if not account.followers:
+                account.followers_count -= count
+                target.followers_count += count
+                return count
+        # Named followers: only those whose server acts on the move come along.
+        eligible = [
+            acct
+            for acct in account.followers
+            if self.fediverse.delivers_move(
+                acct.rsplit("@", 1)[1] if "@" in acct else self.local_domain,
+                target_state.local_domain,
+            )
+        ]
+        return self.arrive_followers(account, eligible[:count])
 
     def suspend(self, ref: AccountRef) -> None:
         """Suspend the account: the API shows it with ``"suspended": true`` and nothing else."""
