@@ -14,7 +14,7 @@ import discord
 from companion import texts
 from companion import texts_followers as followers_texts
 from companion.core.checklist import STEP_TOPICS, ChecklistItem
-from companion.core.cooldowns import may_move_again_at
+from companion.core.cooldowns import SOFTWARE_NAMES, may_move_again_at
 from companion.core.guide_links import TOPICS, status_url
 from companion.core.handles import Handle
 from companion.core.models import Campaign, Member
@@ -125,7 +125,7 @@ def _followers_notes(embed: discord.Embed, member: Member, report: MoveReport | 
             name=followers_texts.COOLDOWN_FIELD,
             value=followers_texts.COOLDOWN.format(
                 when=when_md(again, "D"),
-                software=(report.old_software or "").capitalize(),
+                software=SOFTWARE_NAMES.get(report.old_software or "", "The server"),
                 days=(again - member.moved_at).days,
             ),
             inline=False,

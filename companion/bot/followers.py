@@ -67,14 +67,14 @@ async def run_followers(
     saved = await services.followers.saved(guild_id, user_id)
     if not member.has_moved and saved is not None and not save_again:
         _, kept = saved
-        await interaction.followup.send(
-            texts.SAVED_ALREADY.format(
+        await _deliver(
+            interaction,
+            content=texts.SAVED_ALREADY.format(
                 count=f"{kept.count:,}",
                 old=cards.handle_md(member.old_handle),
                 when=cards.when_md(kept.saved_at),
             ),
             view=followers_view(user_id, moved=False),
-            ephemeral=True,
         )
         return
     progress = ReadProgress()
@@ -114,10 +114,10 @@ async def _show_progress(
 async def _send_saved(interaction: discord.Interaction, outcome: SavedOutcome) -> None:
     old = cards.handle_md(outcome.account)
     if outcome.saved is None:
-        await interaction.followup.send(
-            texts.HIDDEN.format(old=old),
+        await _deliver(
+            interaction,
+            content=texts.HIDDEN.format(old=old),
             view=followers_view(interaction.user.id, moved=False),
-            ephemeral=True,
         )
         return
     content = texts.SAVED.format(
@@ -129,7 +129,7 @@ async def _send_saved(interaction: discord.Interaction, outcome: SavedOutcome) -
         )
     if outcome.new_locked:
         content += "\n\n" + texts.LOCKED_BEFORE
-    await interaction.followup.send(content, ephemeral=True)
+    await _deliver(interaction, content=content)
 
 
 def comparison_card(outcome: ComparedOutcome) -> discord.Embed:
@@ -174,12 +174,29 @@ def comparison_card(outcome: ComparedOutcome) -> discord.Embed:
 async def _send_comparison(interaction: discord.Interaction, outcome: ComparedOutcome) -> None:
     embed = comparison_card(outcome)
     if not outcome.comparison.groups:
-        await interaction.followup.send(embed=embed, ephemeral=True)
+        await _deliver(interaction, embed=embed)
         return
-    await interaction.followup.send(
+    await _deliver(
+        interaction,
         embed=embed,
         file=discord.File(io.BytesIO(outcome.csv), filename=texts.CSV_NAME),
-        ephemeral=True,
+    )
+
+
+async def _deliver(
+    interaction: discord.Interaction,
+    *,
+    content: str | None = None,
+    embed: discord.Embed | None = None,
+    file: discord.File | None = None,
+    view: ui.View | None = None,
+) -> None:
+    """Replace the 'thinking' (or progress) reply with the result, so nothing stale stays."""
+    await interaction.edit_original_response(
+        content=content,
+        embed=embed,
+        attachments=[file] if file is not None else [],
+        view=view,
     )
 
 

@@ -14,6 +14,8 @@ MOVE_COOLDOWN: dict[str, timedelta] = {
     "gotosocial": timedelta(days=7),
 }
 
+SOFTWARE_NAMES = {"mastodon": "Mastodon", "hometown": "Hometown", "gotosocial": "GoToSocial"}
+
 
 def may_move_again_at(software: str | None, moved_at: datetime | None) -> datetime | None:
     """When the old account may move again, or None when unknown (no move, other software)."""

@@ -167,3 +167,20 @@ async def test_the_card_button_saves_and_only_its_owner_may_press_it(fworld):
     assert "Saved: 166 followers" in pressed.content
     other = await world.reply(await world.click(card, f"mc:followers:{ALICE.id}", user=BOB))
     assert "Saved" not in other.content
+
+
+async def test_a_long_list_is_read_in_the_background_with_progress_in_the_reply(fworld):
+    world = fworld.world
+    world.old.state.set_followers("alice", [f"p{i}@friendly.example" for i in range(2000)])
+    await say(world, "move link", LINK)
+    world.old.latency = 0.15  # 26 pages take seconds: the reply shows how far it got
+    record = await world.slash("move followers")
+    await world.discord.wait_for(
+        lambda: "Saved" in (record.original_message.content or ""), timeout=30, what="the result"
+    )
+    assert "Saved: 2,000 followers" in record.original_message.content  # progress replaced
+    shown = [version.get("content") or "" for version in record.original_message.history]
+    progress = [text for text in shown if text.startswith("Reading your followers list")]
+    assert progress, shown
+    assert "from old.example:" in progress[0]
+    assert progress[0].endswith("of 2,000 so far…")
