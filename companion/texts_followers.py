@@ -39,6 +39,11 @@ MOVED_WITHOUT_LIST = (
     "tell who stayed behind: Mastodon has no followers export. Your new account's Follows and "
     "followers page shows who follows you now."
 )
+MOVED_RECHECK = (
+    "Your old account has moved, so the bot kept the list you saved before. Press Check again "
+    "on `/move status` so the bot sees the move, then run `/move followers` to see who came "
+    "along."
+)
 NOT_MOVED_YET = (
     "Your old account has not moved yet (as far as the last check saw). Move it first; then "
     "run `/move followers` again. Use Check again on `/move status` if you just moved."

@@ -68,6 +68,7 @@ class AccountList:
     locked: bool  # the account approves followers by hand
     truncated: bool  # more than the bound: only the first part was kept
     requests: int
+    account_moved: bool = False  # the account itself has moved (its followers are leaving)
 
 
 def page_accounts(
@@ -130,8 +131,11 @@ class FollowersReader:
             expected = _count(raw.get(f"{kind}_count"))
             progress.expected = min(expected, self.max_followers) if expected is not None else None
             locked = raw.get("locked") is True
+            account_moved = "moved" in raw
             if raw.get("hide_collections") is True:
-                return AccountList(handle, (), frozenset(), expected, True, locked, False, 1)
+                return AccountList(
+                    handle, (), frozenset(), expected, True, locked, False, 1, account_moved
+                )
             handles: dict[str, None] = {}
             moved: set[str] = set()
 
@@ -161,6 +165,7 @@ class FollowersReader:
             locked,
             truncated,
             progress.requests,
+            account_moved,
         )
 
     async def servers(self, domains: list[str], new_server: str | None) -> dict[str, ServerFacts]:

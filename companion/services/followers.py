@@ -77,6 +77,11 @@ class FollowersService:
             raise UserFacingError(texts.MOVED_WITHOUT_LIST)
         with self._claim(guild_id, user_id):
             listed = await self._read(member.old_handle, progress)
+        if listed.account_moved:
+            # Its followers are already leaving: a list read now would replace a good one
+            # with a partial one, or look complete when it is not.
+            kept = await self.saved(guild_id, user_id)
+            raise UserFacingError(texts.MOVED_RECHECK if kept else texts.MOVED_WITHOUT_LIST)
         if listed.hidden:
             return SavedOutcome(member.old_handle, None, listed.expected, False, None)
         saved = SavedFollowers(listed.handles, self.services.clock.now(), listed.moved)

@@ -184,3 +184,17 @@ async def test_a_long_list_is_read_in_the_background_with_progress_in_the_reply(
     assert progress, shown
     assert "from old.example:" in progress[0]
     assert progress[0].endswith("of 2,000 so far…")
+
+
+async def test_a_list_saved_before_the_move_is_never_replaced_by_a_partial_one(fworld):
+    world = fworld.world
+    await link_and_save(fworld)
+    move_alice(fworld, FRIENDLY)  # moved, but the bot has not rechecked yet
+    card = await say(world, "move status")
+    answer = await world.reply(await world.click(card, f"mc:followers:{ALICE.id}"))
+    assert "Your old account has moved, so the bot kept the list you saved before" in text_of(
+        answer
+    )
+    store = world.store()
+    assert store.follower_list(GUILD_ID, ALICE.id)[1].count == 166
+    store.close()
