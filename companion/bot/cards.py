@@ -12,7 +12,9 @@ from typing import Any
 import discord
 
 from companion import texts
+from companion import texts_followers as followers_texts
 from companion.core.checklist import STEP_TOPICS, ChecklistItem
+from companion.core.cooldowns import SOFTWARE_NAMES, may_move_again_at
 from companion.core.guide_links import TOPICS, status_url
 from companion.core.handles import Handle
 from companion.core.models import Campaign, Member
@@ -106,7 +108,28 @@ def status_card(
         checked += "\n" + texts.STATUS_CONFIRMED.format(when=when_md(member.last_confirmed_at))
     verified = texts.STATUS_VERIFIED if member.is_verified else texts.STATUS_NOT_VERIFIED
     embed.add_field(name="\u200b", value=f"{checked}\n{verified}", inline=True)
+    _followers_notes(embed, member, report)
     return embed
+
+
+def _followers_notes(embed: discord.Embed, member: Member, report: MoveReport | None) -> None:
+    """Follow requests (locked new account) and when the old account may move again."""
+    if report is None:
+        return
+    if report.new_locked:
+        note = followers_texts.LOCKED_AFTER if member.has_moved else followers_texts.LOCKED_BEFORE
+        embed.add_field(name=followers_texts.TITLE, value=note, inline=False)
+    again = may_move_again_at(report.old_software, member.moved_at)
+    if again is not None and member.moved_at is not None:
+        embed.add_field(
+            name=followers_texts.COOLDOWN_FIELD,
+            value=followers_texts.COOLDOWN.format(
+                when=when_md(again, "D"),
+                software=SOFTWARE_NAMES.get(report.old_software or "", "The server"),
+                days=(again - member.moved_at).days,
+            ),
+            inline=False,
+        )
 
 
 def checklist_lines(items: list[ChecklistItem]) -> str:
@@ -119,8 +142,10 @@ def checklist_lines(items: list[ChecklistItem]) -> str:
     return "\n".join(lines)
 
 
-def checklist_card(items: list[ChecklistItem], campaign: Campaign) -> discord.Embed:
-    """The personal checklist with a guide link per step."""
+def checklist_card(
+    items: list[ChecklistItem], campaign: Campaign, report: MoveReport | None = None
+) -> discord.Embed:
+    """The personal checklist with a guide link per step (and the follow-approval warning)."""
     embed = discord.Embed(title=texts.CHECKLIST_TITLE, description=texts.CHECKLIST_INTRO)
     embed.colour = BLUE
     lines = []
@@ -130,6 +155,8 @@ def checklist_card(items: list[ChecklistItem], campaign: Campaign) -> discord.Em
         url = TOPICS[STEP_TOPICS[item.key]].url(campaign.guide_url)
         lines.append(f"{mark} [{texts.CHECKLIST_STEPS[item.key]}]({url}){suffix}")
     embed.add_field(name="\u200b", value="\n".join(lines)[:1024], inline=False)
+    if report is not None and report.new_locked and report.moved is not True:
+        embed.add_field(name=followers_texts.TITLE, value=followers_texts.LOCKED_BEFORE)
     return embed
 
 
@@ -197,6 +224,17 @@ def privacy_card(data: dict[str, Any] | None, member: Member | None) -> discord.
         steps=len(data["checklist"]),
         dms=len(data["direct_messages"]),
     )
+    saved = data.get("followers_list")
+    if saved:
+        embed.add_field(
+            name=followers_texts.TITLE,
+            value=followers_texts.PRIVACY_LIST.format(
+                count=f"{saved['total']:,}",
+                old=handle_md(Handle.try_parse(saved["account"]) or saved["account"]),
+                when=when_md(datetime.fromisoformat(saved["saved_at"]), "f"),
+            ),
+            inline=False,
+        )
     embed.add_field(name="\u200b", value=texts.PRIVACY_WHY, inline=False)
     return embed
 

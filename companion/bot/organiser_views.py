@@ -77,7 +77,7 @@ def setup_summary(pending: PendingSetup) -> discord.Embed:
     """What will be saved, for the organiser to confirm."""
     campaign = pending.campaign
     assert campaign.deadline is not None
-    return discord.Embed(
+    embed = discord.Embed(
         title=texts.SETUP_SUMMARY_TITLE,
         description=texts.SETUP_SUMMARY.format(
             community=escape_markdown(campaign.community_name),
@@ -94,8 +94,11 @@ def setup_summary(pending: PendingSetup) -> discord.Embed:
             if campaign.organiser_role_id
             else texts.NONE_SET,
         ),
-        colour=cards.BLUE,
+        colour=cards.AMBER if pending.warnings else cards.BLUE,
     )
+    for warning in pending.warnings:
+        embed.add_field(name="\u26a0\ufe0f", value=warning[:1024], inline=False)
+    return embed
 
 
 def progress_card(report: ProgressReport) -> discord.Embed:

@@ -213,7 +213,7 @@ class ChecklistButton(
         state = await services.members.tick(guild_id, interaction.user.id, self.step, self.done)
         campaign = await services.campaign(guild_id)
         await interaction.response.edit_message(
-            embed=cards.checklist_card(state.checklist, campaign),
+            embed=cards.checklist_card(state.checklist, campaign, state.report),
             view=checklist_view(state.checklist, interaction.user.id),
         )
 
@@ -281,8 +281,11 @@ class ForgetButton(
 
 def status_view(state: MemberState, guide_url: str) -> ui.View:
     """Buttons under a status card: check again, and the guide for the next step."""
+    from companion.bot.followers import FollowersButton  # it builds on the buttons above
+
     view = ui.View(timeout=None)
     view.add_item(RecheckButton(state.member.user_id))
+    view.add_item(FollowersButton(state.member.user_id, moved=state.member.has_moved))
     status = state.report.status.value if state.report else "not_linked"
     view.add_item(ui.Button(label=texts.STATUS_GUIDE_BUTTON, url=status_url(guide_url, status)))
     return view

@@ -201,6 +201,8 @@ class AccountFacts:
     # False when the software may omit ``moved`` even after a move (Pleroma/Akkoma) and the
     # actor could not tell us either: then "not moved" is a guess, not an observation.
     moved_visible: bool = True
+    locked: bool | None = None  # approves followers by hand: moved followers become requests
+    software: str | None = None  # the answering server's software (nodeinfo name)
 
     @property
     def found(self) -> bool:
@@ -222,6 +224,8 @@ class AccountFacts:
             "followers_count": self.followers_count,
             "moved": self.moved.to_dict() if self.moved else None,
             "moved_visible": self.moved_visible,
+            "locked": self.locked,
+            "software": self.software,
         }
 
     @classmethod
@@ -241,6 +245,8 @@ class AccountFacts:
             followers_count=data.get("followers_count"),
             moved=MovedTarget.from_dict(moved) if moved else None,
             moved_visible=data.get("moved_visible", True),
+            locked=data.get("locked"),
+            software=data.get("software"),
         )
 
 
@@ -573,6 +579,8 @@ class MoveReport:
     last_known_status: MoveStatus | None = None  # kept when servers could not be read
     last_confirmed_at: datetime | None = None  # when the shown status was last observed
     accounts: CachedAccounts | None = field(default=None, compare=False)
+    new_locked: bool | None = None  # the new account approves followers by hand
+    old_software: str | None = None  # the old server's software (for the move cooldown)
 
     @property
     def label(self) -> str:
@@ -623,6 +631,8 @@ class MoveReport:
             "last_known_status": self.last_known_status.value if self.last_known_status else None,
             "last_confirmed_at": _iso(self.last_confirmed_at) if self.last_confirmed_at else None,
             "accounts": self.accounts.to_dict() if self.accounts else None,
+            "new_locked": self.new_locked,
+            "old_software": self.old_software,
         }
 
     @classmethod
@@ -649,6 +659,8 @@ class MoveReport:
             last_known_status=MoveStatus(last_known) if last_known else None,
             last_confirmed_at=_from_iso(confirmed) if confirmed else None,
             accounts=CachedAccounts.from_dict(accounts) if accounts else None,
+            new_locked=data.get("new_locked"),
+            old_software=data.get("old_software"),
         )
 
 
@@ -705,6 +717,8 @@ def build_report(
         last_known_status=last_known,
         last_confirmed_at=confirmed_at,
         accounts=accounts,
+        new_locked=facts.new_account.locked if facts.new_account else None,
+        old_software=facts.old_account.software if facts.old_account else None,
     )
 
 

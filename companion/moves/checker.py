@@ -1033,6 +1033,8 @@ def _account_facts(
         followers_count=followers,
         moved=moved,
         moved_visible=server.info.moved_visible or moved is not None,
+        locked=raw.get("locked") is True,
+        software=server.info.software,
     )
 
 

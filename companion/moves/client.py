@@ -93,6 +93,39 @@ class MastodonClient:
             raise ServerProblem(Trouble.BAD_SHAPE, f"{self.host} did not send a list of accounts")
         return [self._account_shape(item) for item in data]
 
+    def account_page(
+        self, kind: str, account_id: str, max_id: str | None = None, limit: int = 80
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of an account's ``followers`` or ``following`` and the next ``max_id``.
+
+        Mastodon.py reads the ``Link`` header and keeps only its ``max_id`` (never the
+        URL), so a hostile link cannot send the next request anywhere else.
+        """
+        call = self._api.account_followers if kind == "followers" else self._api.account_following
+        forget_last_response()
+        try:
+            page = call(_safe_id(account_id), max_id=max_id, limit=limit)
+        except Exception as exc:
+            raise classify(exc, self.host, timeout=self.timeout) from exc
+        response = last_response()
+        try:
+            data = json.loads(response.content) if response is not None else None
+        except ValueError as exc:
+            raise ServerProblem(Trouble.NOT_JSON, f"{self.host} sent a web page") from exc
+        if not isinstance(data, list):
+            raise ServerProblem(Trouble.BAD_SHAPE, f"{self.host} did not send a list of accounts")
+        following = getattr(page, "_pagination_next", None) or {}
+        next_id = following.get("max_id") if isinstance(following, dict) else None
+        next_text = str(next_id) if next_id is not None and _ID.match(str(next_id)) else None
+        return [item for item in data if isinstance(item, dict)], next_text
+
+    def published_domain_blocks(self) -> list[dict[str, Any]]:
+        """``GET /api/v1/instance/domain_blocks`` (401/404 when the admin keeps it private)."""
+        data = self._raw(self._api.instance_domain_blocks)
+        if not isinstance(data, list):
+            raise ServerProblem(Trouble.BAD_SHAPE, f"{self.host} did not send a list of blocks")
+        return [item for item in data if isinstance(item, dict)]
+
     def instance(self) -> dict[str, Any]:
         """``/api/v2/instance`` (4.0+), falling back to ``/api/v1/instance``."""
         try:

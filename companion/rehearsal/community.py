@@ -29,6 +29,12 @@ ORGANISER_ID = 1300000000000000100
 FIRST_MEMBER_ID = 1300000000000000200
 HOSTILE_NAME = "@everyone **FREE NITRO** [click](https://evil.example) <@1300000000000000100>"
 MIN_MEMBERS = 5
+FOLLOWERS_SAVED = 200  # the followers of the member who saves their list
+# Where some of those followers live (who came along, and why not).
+OTHER_SOFTWARE_SERVER = "forum.example"
+OTHER_SOFTWARE = "smallfedi"  # a made-up software that does not act on moves
+STRICT_SERVER = "strict.example"  # publicly suspends the new server
+DOWN_SERVER = "down.example"  # nothing answers there
 
 # Followers reach the new account in waves after a move (share of the count at the move).
 TRANSFER_WAVES: tuple[tuple[timedelta, float], ...] = (
@@ -63,6 +69,7 @@ class Persona:
     first_day: float = 1.0  # days after the start when they first act
     followers: int = 100
     hostile: bool = False
+    saves_followers: bool = False  # saves the followers list before moving, compares after
     last_reply: str = ""  # text of the bot's last answer to them
     refused: list[str] = field(default_factory=list)  # move refusals they ran into
 
@@ -171,6 +178,24 @@ def build_community(count: int, seed: int) -> tuple[MemberSpec, list[Persona]]:
     return organiser, personas
 
 
+def follower_handles(persona: Persona) -> list[str]:
+    """Who follows a member who saves their list, on which servers.
+
+    Most on ordinary servers, some on a server whose software ignores moves, some on one
+    that suspends the new server, a few on one that is down. Fewer than a tenth stay
+    behind, so the followers still count as arrived.
+    """
+    stay = [(OTHER_SOFTWARE_SERVER, 8), (STRICT_SERVER, 6), (DOWN_SERVER, 4)]
+    names = [f"{persona.handle[:12]}fan{i}" for i in range(persona.followers)]
+    handles, start = [], 0
+    for domain, count in stay:
+        handles += [f"{name}@{domain}" for name in names[start : start + count]]
+        start += count
+    ordinary = ("birds.example", "tea.example", "coast.example")
+    handles += [f"{name}@{ordinary[i % 3]}" for i, name in enumerate(names[start:])]
+    return handles
+
+
 def _vary(persona: Persona, index: int, rng: random.Random) -> None:
     """Give correct movers different habits; the first few cover every habit once."""
     if persona.script is Script.NEVER_ACTS:
@@ -181,6 +206,8 @@ def _vary(persona: Persona, index: int, rng: random.Random) -> None:
         return
     if index == 5:
         persona.consents = False
+        persona.saves_followers = True
+        persona.followers = FOLLOWERS_SAVED
     elif index == 6:
         persona.verifies = False
     elif index == 7:
@@ -285,6 +312,9 @@ async def act(stage: Stage, persona: Persona) -> None:
     if persona.reminders:
         await stage.pause(5)
         _remember(persona, await driver.slash(spec, "move reminders", {"setting": "on"}))
+    if persona.saves_followers:
+        await stage.pause(3)
+        _remember(persona, await driver.slash(spec, "move followers"))
     if persona.procrastinates:
         # Links early, then waits for the last reminders before doing the real work.
         await stage.at(stage.timeline.deadline - timedelta(days=stage.rng.uniform(0.4, 2.6)))
@@ -310,6 +340,9 @@ async def act(stage: Stage, persona: Persona) -> None:
             break
         await stage.at(moment)
         _remember(persona, await driver.slash(spec, "move status"))
+        if persona.saves_followers and days > 3:
+            await stage.pause(5)
+            _remember(persona, await driver.slash(spec, "move followers"))
 
 
 VERIFY_ATTEMPTS = 3

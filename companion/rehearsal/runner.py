@@ -243,6 +243,8 @@ async def _play(
             statuses_count=rng.randint(10, 3000),
             created_at=timeline.start - timedelta(days=rng.randint(200, 2000)),
         )
+        if persona.saves_followers:
+            world.old.state.set_followers(persona.handle, community.follower_handles(persona))
     transfers: list[asyncio.Task[None]] = []
 
     def schedule_transfers(persona: Persona, handle: str) -> None:

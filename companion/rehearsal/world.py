@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -25,9 +26,10 @@ from companion.standins.discord import (
     MemberSpec,
     point_discord_py_at,
 )
-from companion.standins.mastodon import Fediverse, MastodonStandIn
+from companion.standins.mastodon import Fediverse, Flavour, MastodonStandIn
 
 from .clock import RehearsalClock
+from .community import DOWN_SERVER, OTHER_SOFTWARE, OTHER_SOFTWARE_SERVER, STRICT_SERVER
 
 APPLICATION_ID = 1300000000000000001
 GUILD_ID = 1300000000000000002
@@ -99,8 +101,12 @@ def rehearsal_settings(
     new: MastodonStandIn,
     *,
     recheck_hours: float,
+    extra_servers: dict[str, str] | None = None,
 ) -> Settings:
     """Settings aimed at the stand-ins; nothing is read from the environment or files."""
+    servers = {s.state.local_domain: {"api_base_url": s.base_url} for s in (old, new)}
+    for domain, url in (extra_servers or {}).items():
+        servers[domain] = {"api_base_url": url}
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database=database,
@@ -110,7 +116,7 @@ def rehearsal_settings(
         recheck_interval_hours=recheck_hours,
         dm_reminders_per_second=10,
         log_level="WARNING",
-        servers={s.state.local_domain: {"api_base_url": s.base_url} for s in (old, new)},
+        servers=servers,
         campaign={
             "community_name": plan.community,
             "old_server": plan.old_server,
@@ -121,6 +127,39 @@ def rehearsal_settings(
             "announcement_channel_id": ANNOUNCEMENTS_ID,
         },
     )
+
+
+async def _follower_servers(
+    stack: AsyncExitStack, fediverse: Fediverse, plan: CampaignPlan, clock: RehearsalClock
+) -> dict[str, str]:
+    """Servers where some followers live, with their addresses for the settings.
+
+    One whose software ignores moves, one that suspends the new server, and one that is
+    down (nothing listens there).
+    """
+    other = await stack.enter_async_context(
+        MastodonStandIn(
+            OTHER_SOFTWARE_SERVER,
+            Flavour.NOT_MASTODON,
+            fediverse=fediverse,
+            clock=clock,
+            software=OTHER_SOFTWARE,
+        )
+    )
+    strict = await stack.enter_async_context(
+        MastodonStandIn(STRICT_SERVER, fediverse=fediverse, clock=clock)
+    )
+    strict.state.block_domain(plan.new_server, "suspend")
+    fediverse.ignores_moves.add(OTHER_SOFTWARE)
+    fediverse.offline.add(DOWN_SERVER)
+    with socket.socket() as sock:  # a port nobody listens on: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    return {
+        OTHER_SOFTWARE_SERVER: other.base_url,
+        STRICT_SERVER: strict.base_url,
+        DOWN_SERVER: f"http://127.0.0.1:{closed}",
+    }
 
 
 @asynccontextmanager
@@ -141,7 +180,10 @@ async def running_world(
         new = await stack.enter_async_context(
             MastodonStandIn(plan.new_server, fediverse=fediverse, clock=clock)
         )
-        settings = rehearsal_settings(database, plan, old, new, recheck_hours=recheck_hours)
+        extra = await _follower_servers(stack, fediverse, plan, clock)
+        settings = rehearsal_settings(
+            database, plan, old, new, recheck_hours=recheck_hours, extra_servers=extra
+        )
         guild = guild_spec(members)
         discord_server = await stack.enter_async_context(
             DiscordStandin(application_id=APPLICATION_ID, guilds=[guild])

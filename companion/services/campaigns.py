@@ -63,6 +63,7 @@ class PendingSetup:
     new_info: ServerInfo
     requested_by: int
     expires_at: datetime
+    warnings: tuple[str, ...] = ()  # e.g. one server publicly suspends the other
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,7 @@ class CampaignService:
             new_info=new_info,
             requested_by=requested_by,
             expires_at=self.now() + PENDING_SETUP_LIFETIME,
+            warnings=await self.services.followers.setup_warnings(old, new),
         )
         self._pending[pending.token] = pending
         return pending

@@ -149,3 +149,30 @@ def _campaign_channels_and_roster_posts(db: Database) -> None:
 def _roster_order_index(db: Database) -> None:
     """Read the roster in moving order without sorting it (tens of thousands of members)."""
     db.execute("CREATE INDEX members_roster_order ON members (guild_id, moved_at, user_id)")
+
+
+@migrations(name="0005_follower_lists")
+def _follower_lists(db: Database) -> None:
+    """Followers lists members chose to save before moving, and the latest comparison.
+
+    ``handles`` is third-party data: only the member sees it; ``summary`` holds counts
+    per server and reason, without handles, for the organisers' picture.
+    """
+    db.executescript(
+        """
+        CREATE TABLE follower_lists (
+            guild_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            account TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            handles TEXT NOT NULL,
+            moved TEXT NOT NULL,
+            compared_at TEXT,
+            summary TEXT,
+            PRIMARY KEY (guild_id, user_id),
+            FOREIGN KEY (guild_id, user_id) REFERENCES members (guild_id, user_id)
+                ON DELETE CASCADE
+        );
+        """
+    )

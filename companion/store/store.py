@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from sqlite_utils import Database
 
+from companion.core.followers import SavedFollowers
 from companion.core.handles import Handle
 from companion.core.models import CachedAccount, Campaign, Member, Observation, utcnow
 from companion.core.roster import RosterEntry
@@ -356,7 +357,7 @@ class Store:
         return True
 
     def _delete_member_rows(self, guild_id: int, user_id: int, member: Member) -> None:
-        for table in ("observations", "checklist", "dm_reminders_sent"):
+        for table in ("observations", "checklist", "dm_reminders_sent", "follower_lists"):
             self.db.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?",  # noqa: S608
                 [guild_id, user_id],
@@ -382,6 +383,7 @@ class Store:
                 "observations",
                 "checklist",
                 "dm_reminders_sent",
+                "follower_lists",
                 "accounts",
                 "reminders_sent",
                 "roster_posts",
@@ -423,7 +425,80 @@ class Store:
                     [guild_id, user_id],
                 )
             ),
+            "followers_list": self.follower_list_info(guild_id, user_id),
         }
+
+    # -- followers lists (third-party handles: the member's own eyes only) -------------
+    def save_follower_list(
+        self, guild_id: int, user_id: int, account: Handle, saved: SavedFollowers
+    ) -> None:
+        """Keep the member's saved followers list (replacing an older one)."""
+        with self.transaction():
+            self.db.execute(
+                """INSERT OR REPLACE INTO follower_lists
+               (guild_id, user_id, account, saved_at, total, handles, moved)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    guild_id,
+                    user_id,
+                    str(account),
+                    _ts(saved.saved_at),
+                    saved.count,
+                    json.dumps(list(saved.handles)),
+                    json.dumps(sorted(saved.moved)),
+                ],
+            )
+
+    def follower_list(self, guild_id: int, user_id: int) -> tuple[str, SavedFollowers] | None:
+        """The saved list and the account it was read from, or None."""
+        rows = list(
+            self.db.query(
+                "SELECT * FROM follower_lists WHERE guild_id = ? AND user_id = ?",
+                [guild_id, user_id],
+            )
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        saved = SavedFollowers(
+            handles=tuple(json.loads(row["handles"])),
+            saved_at=datetime.fromisoformat(row["saved_at"]),
+            moved=frozenset(json.loads(row["moved"])),
+        )
+        return row["account"], saved
+
+    def follower_list_info(self, guild_id: int, user_id: int) -> dict[str, Any] | None:
+        """Size and date of the saved list, without the handles (for /move privacy)."""
+        rows = list(
+            self.db.query(
+                """SELECT account, total, saved_at, compared_at FROM follower_lists
+                   WHERE guild_id = ? AND user_id = ?""",
+                [guild_id, user_id],
+            )
+        )
+        return dict(rows[0]) if rows else None
+
+    def save_follower_summary(
+        self, guild_id: int, user_id: int, summary: dict[str, Any], compared_at: datetime
+    ) -> None:
+        """Keep the latest comparison's counts per server (no handles)."""
+        with self.transaction():
+            self.db.execute(
+                """UPDATE follower_lists SET summary = ?, compared_at = ?
+               WHERE guild_id = ? AND user_id = ?""",
+                [json.dumps(summary), _ts(compared_at), guild_id, user_id],
+            )
+
+    def follower_summaries(self, guild_id: int) -> list[dict[str, Any]]:
+        """Every saved list's latest summary in the guild (saved count only when not compared)."""
+        found = []
+        for row in self.db.query(
+            "SELECT total, summary FROM follower_lists WHERE guild_id = ? ORDER BY user_id",
+            [guild_id],
+        ):
+            summary = json.loads(row["summary"]) if row["summary"] else {"saved": row["total"]}
+            found.append(summary)
+        return found
 
     # -- checks -----------------------------------------------------------------------
     def record_checks(self, guild_id: int, checks: Iterable[CheckRecord]) -> None:

@@ -53,6 +53,7 @@ async def test_link_stores_the_pair_records_followers_and_shows_the_card(world):
     assert "may the community roster list you" in text
     assert message.custom_ids == [
         f"mc:recheck:{ALICE.id}",
+        f"mc:followers:{ALICE.id}",
         f"mc:consent:yes:{ALICE.id}",
         f"mc:consent:no:{ALICE.id}",
     ]

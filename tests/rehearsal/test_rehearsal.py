@@ -199,3 +199,17 @@ def test_a_failed_guide_build_is_reported_not_fatal(rehearsal, tmp_path, monkeyp
     text = summary_text(dataclasses.replace(rehearsal, guide=build))
     assert "guide/: NOT BUILT" in text
     assert "transcript.html" in text  # everything else is still listed
+
+
+def test_the_transcript_shows_who_came_along_and_why_the_others_did_not(rehearsal):
+    saver = next(p for p in rehearsal.personas if p.saves_followers)
+    md = rehearsal.files["transcript.md"].read_text(encoding="utf-8")
+    assert "Saved: 200 followers of" in md
+    assert "Of the 200 followers you saved" in md
+    assert "**182** follow" in md
+    assert "8 on `forum.example` (Smallfedi 2024.11.0): their server's software is not known" in md
+    assert "6 on `strict.example` (Mastodon 4.5.2): their server publicly suspends your new" in md
+    assert "4 on `down.example` (unknown software): their server did not answer" in md
+    assert "following_accounts_left_behind.csv" in md
+    assert "members saved a followers list (200 followers): 182 arrived, 18 left behind" in md
+    assert saver.handle  # the member who saved their list is one of the simulated members

@@ -224,6 +224,7 @@ def test_migrations_upgrade_an_older_file_keeping_rows(db_path):
         "0002_verification_checklist_status",
         "0003_campaign_channels_and_roster_posts",
         "0004_roster_order_index",
+        "0005_follower_lists",
     ]
     store.migrate()
     member = store.member(1, 10)

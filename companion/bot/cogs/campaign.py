@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from companion import texts
 from companion.bot import cards, organiser_views, views
+from companion.bot.followers import add_community_followers
 from companion.bot.permissions import require_organiser
 from companion.bot.posting import Outcome, guild_channel, post_reminder
 from companion.core.exports import FORMATS
@@ -111,8 +112,10 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
     async def progress(self, interaction: discord.Interaction) -> None:
         """Counts, moves per day, a chart and who needs help."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report, chart = await self.services.campaigns.progress(views.guild_of(interaction))
+        guild_id = views.guild_of(interaction)
+        report, chart = await self.services.campaigns.progress(guild_id)
         embed = organiser_views.progress_card(report)
+        add_community_followers(embed, await self.services.followers.community(guild_id))
         embed.set_image(url="attachment://progress.png")
         await interaction.followup.send(
             embed=embed,

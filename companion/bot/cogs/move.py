@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from companion import texts
 from companion.bot import cards, views
+from companion.bot.followers import run_followers
 from companion.bot.transformers import NewHandle, OldHandle
 from companion.core.guide_links import TOPICS, topic_url
 from companion.core.handles import Handle
@@ -99,10 +100,16 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         state = await self.services.members.state(guild_id, interaction.user.id)
         campaign = await self.services.campaign(guild_id)
         await interaction.response.send_message(
-            embed=cards.checklist_card(state.checklist, campaign),
+            embed=cards.checklist_card(state.checklist, campaign, state.report),
             view=views.checklist_view(state.checklist, interaction.user.id),
             ephemeral=True,
         )
+
+    @app_commands.command(name="followers", description=texts.FOLLOWERS)
+    async def followers(self, interaction: discord.Interaction) -> None:
+        """Save the followers list before the move; after it, see who came along."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await run_followers(interaction, self.services)
 
     @app_commands.command(name="whois", description=texts.WHOIS)
     @app_commands.describe(member=texts.WHOIS_MEMBER)

@@ -7,6 +7,8 @@ the documentation examples; a test compares them with ``shared/fixtures/mastodon
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -58,7 +60,7 @@ def _account_core(state: MastodonState, account: StandInAccount) -> dict[str, An
         "following_count": 0 if hidden else account.following_count,
         "statuses_count": 0 if hidden else account.statuses_count,
         "last_status_at": None if hidden or not account.statuses_count else "2026-08-01",
-        "hide_collections": None,
+        "hide_collections": account.hide_collections,
         "show_media": True,
         "show_media_replies": True,
         "show_featured": True,
@@ -101,6 +103,50 @@ def _moved_json(state: MastodonState, account: StandInAccount) -> dict[str, Any]
 def accounts_json(state: MastodonState, accounts: list[StandInAccount]) -> list[dict[str, Any]]:
     """The multi-get answer: the accounts that exist, in the order asked."""
     return [account_json(state, account) for account in accounts]
+
+
+def relation_account_json(state: MastodonState, acct: str) -> dict[str, Any]:
+    """A follower or followed account as this server shows it (remote ones carry a domain)."""
+    local = state.find_username(acct) if "@" not in acct else None
+    if local is not None:
+        return account_json(state, local)
+    username, _, domain = acct.partition("@")
+    ident = str(zlib.crc32(acct.encode()) + 10**12)
+    data: dict[str, Any] = {
+        "id": ident,
+        "username": username,
+        "acct": acct,
+        "display_name": "",
+        "locked": False,
+        "bot": False,
+        "url": f"https://{domain}/@{username}",
+        "uri": f"https://{domain}/users/{username}",
+        "followers_count": 0,
+        "following_count": 0,
+        "note": "",
+        "fields": [],
+        "emojis": [],
+    }
+    if acct in state.moved_remote:
+        data["moved"] = {
+            "id": ident + "1",
+            "username": username,
+            "acct": f"{username}@moved.invalid",
+        }
+    return data
+
+
+def domain_blocks_json(state: MastodonState) -> list[dict[str, Any]]:
+    """``GET /api/v1/instance/domain_blocks`` when the admin publishes the list."""
+    return [
+        {
+            "domain": domain,
+            "digest": hashlib.sha256(domain.encode()).hexdigest(),
+            "severity": severity,
+            "comment": "",
+        }
+        for domain, severity in sorted(state.domain_blocks.items())
+    ]
 
 
 def not_found() -> dict[str, str]:

@@ -36,7 +36,21 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 API_PREFIX = "/api/"
 MAX_MULTI_GET = 40
-API_ROUTES = frozenset({"instance_v1", "instance_v2", "lookup", "accounts", "account"})
+API_ROUTES = frozenset(
+    {
+        "instance_v1",
+        "instance_v2",
+        "lookup",
+        "accounts",
+        "account",
+        "followers",
+        "following",
+        "domain_blocks",
+    }
+)
+# Mastodon's paging of followers and following lists: 40 by default, at most 80.
+DEFAULT_PAGE = 40
+MAX_PAGE = 80
 UNAUTHENTICATED = "This method requires an authenticated user"
 
 
@@ -248,6 +262,7 @@ class MastodonStandIn(_HttpServer):
         authorized_fetch: AuthorizedFetch | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        software: str | None = None,
     ) -> None:
         """Describe the server; nothing listens until it is started."""
         super().__init__(host, port)
@@ -258,6 +273,7 @@ class MastodonStandIn(_HttpServer):
             clock=clock,
             version=version,
             actor_style=actor_style,
+            software=software,
         )
         self.latency = latency
         self.rate_limit = rate_limit
@@ -313,6 +329,9 @@ class MastodonStandIn(_HttpServer):
         add("/api/v1/accounts/lookup", self._lookup, name="lookup")
         add("/api/v1/accounts", self._accounts, name="accounts")
         add("/api/v1/accounts/{id}", self._account, name="account")
+        add("/api/v1/accounts/{id}/followers", self._followers, name="followers")
+        add("/api/v1/accounts/{id}/following", self._following, name="following")
+        add("/api/v1/instance/domain_blocks", self._domain_blocks, name="domain_blocks")
         add("/ap/users/{id}", self._actor_by_id, name="actor")
         add("/users/{username}", self._actor_by_name, name="actor_by_name")
         add("/@{username}", self._profile_page, name="profile")
@@ -472,6 +491,53 @@ class MastodonStandIn(_HttpServer):
             visible = [account for account in found if account is not None and account.visible]
             body = payloads.accounts_json(self.state, visible)
         return _json(body)
+
+    async def _followers(self, request: web.Request) -> web.Response:
+        return self._relation_page(request, "followers")
+
+    async def _following(self, request: web.Request) -> web.Response:
+        return self._relation_page(request, "following")
+
+    def _relation_page(self, request: web.Request, kind: str) -> web.Response:
+        """One page, newest follow first, with Mastodon's ``Link`` header (``max_id``).
+
+        A follow's id is its position in the list (1 = oldest); like Mastodon, ``next`` is
+        only sent when the page is full, and hidden networks look empty to others.
+        """
+        with self.state.lock:
+            account = self.state.accounts.get(request.match_info["id"])
+            if account is None or not account.visible:
+                return web.json_response(payloads.not_found(), status=404)
+            accts = [] if account.hide_collections else list(getattr(account, kind))
+        try:
+            limit = int(request.query.get("limit", DEFAULT_PAGE))
+        except ValueError:
+            limit = DEFAULT_PAGE
+        limit = min(max(limit, 1), MAX_PAGE)
+        try:
+            max_id = int(request.query["max_id"]) if "max_id" in request.query else None
+        except ValueError:
+            max_id = None
+        top = len(accts) if max_id is None else min(len(accts), max_id - 1)
+        follow_ids = list(range(top, max(0, top - limit), -1))  # newest first
+        with self.state.lock:
+            body = [payloads.relation_account_json(self.state, accts[i - 1]) for i in follow_ids]
+        links = []
+        path = f"{self.base_url}/api/v1/accounts/{account.id}/{kind}"
+        if follow_ids and len(follow_ids) == limit:
+            links.append(f'<{path}?limit={limit}&max_id={follow_ids[-1]}>; rel="next"')
+        if follow_ids:
+            links.append(f'<{path}?limit={limit}&min_id={follow_ids[0]}>; rel="prev"')
+        response = _json(body)
+        if links:
+            response.headers["Link"] = ", ".join(links)
+        return response
+
+    async def _domain_blocks(self, request: web.Request) -> web.Response:
+        if not self.state.publish_domain_blocks:
+            return web.json_response(payloads.not_found(), status=404)
+        with self.state.lock:
+            return _json(payloads.domain_blocks_json(self.state))
 
     # -- ActivityPub ---------------------------------------------------------------------------
 

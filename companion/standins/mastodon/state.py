@@ -143,6 +143,9 @@ class StandInAccount:
     migrations: list[datetime] = field(default_factory=list)  # when each move was made
     followers_at_move: int = 0
     suspended: bool = False
+    followers: list[str] = field(default_factory=list)  # accts, oldest follow first
+    following: list[str] = field(default_factory=list)  # accts, oldest follow first
+    hide_collections: bool = False  # "hide your network": lists look empty to others
     deleted: bool = False  # 404 everywhere
     gone: bool = False  # deleted for good: WebFinger answers 410
 
@@ -160,6 +163,19 @@ class Fediverse:
 
     def __init__(self) -> None:
         self.servers: list[MastodonState] = []
+        self.offline: set[str] = set()  # follower domains that are down: no move reaches them
+        self.ignores_moves: set[str] = set()  # software names that do not act on a Move
+
+    def delivers_move(self, follower_domain: str, new_domain: str) -> bool:
+        """Whether a follower on ``follower_domain`` follows a move to ``new_domain``."""
+        if follower_domain in self.offline:
+            return False
+        for state in self.servers:
+            if state.local_domain == follower_domain:
+                if state.traits.software in self.ignores_moves:
+                    return False
+                return state.domain_blocks.get(new_domain) != "suspend"
+        return True  # a server outside the simulation: assume it behaves
 
     def join(self, state: MastodonState) -> None:
         """Add a server (idempotent)."""
@@ -188,8 +204,12 @@ class MastodonState:
         version: str | None = None,
         actor_style: str | None = None,
         seed: int = 0,
+        software: str | None = None,
     ) -> None:
-        """Create an empty server for ``local_domain`` (Unicode or punycode)."""
+        """Create an empty server for ``local_domain`` (Unicode or punycode).
+
+        ``software`` renames the nodeinfo software (e.g. software that ignores moves).
+        """
         self.local_domain = idna.encode(local_domain, uts46=True).decode("ascii").lower()
         self.flavour = Flavour(flavour)
         traits = TRAITS[self.flavour]
@@ -197,7 +217,13 @@ class MastodonState:
             traits = replace(traits, software_version=version, api_version=version)
         if actor_style is not None:
             traits = replace(traits, actor_style=actor_style)
+        if software is not None:
+            traits = replace(traits, software=software)
         self.traits = traits
+        # Published domain blocks (/api/v1/instance/domain_blocks): domain -> severity.
+        self.domain_blocks: dict[str, str] = {}
+        self.publish_domain_blocks = False
+        self.moved_remote: set[str] = set()  # remote accts whose own account has moved
         self.clock: Clock = clock or SystemClock()
         self.fediverse = fediverse or Fediverse()
         self.fediverse.join(self)
@@ -389,9 +415,20 @@ class MastodonState:
         target_state, target = found
         with self.lock, target_state.lock:
             count = min(account.followers_count, round(fraction * account.followers_at_move))
-            account.followers_count -= count
-            target.followers_count += count
-        return count
+            if not account.followers:
+                account.followers_count -= count
+                target.followers_count += count
+                return count
+        # Named followers: only those whose server acts on the move come along.
+        eligible = [
+            acct
+            for acct in account.followers
+            if self.fediverse.delivers_move(
+                acct.rsplit("@", 1)[1] if "@" in acct else self.local_domain,
+                target_state.local_domain,
+            )
+        ]
+        return self.arrive_followers(account, eligible[:count])
 
     def suspend(self, ref: AccountRef) -> None:
         """Suspend the account: the API shows it with ``"suspended": true`` and nothing else."""
@@ -405,6 +442,47 @@ class MastodonState:
         with self.lock:
             account.deleted = True
             account.gone = gone
+
+    # -- followers and following ---------------------------------------------------------
+
+    def set_followers(self, ref: AccountRef, accts: Iterable[str]) -> None:
+        """Replace who follows the account (``user@domain``, or a local username)."""
+        account = self.get(ref)
+        with self.lock:
+            account.followers = list(dict.fromkeys(accts))
+            account.followers_count = len(account.followers)
+
+    def set_following(self, ref: AccountRef, accts: Iterable[str]) -> None:
+        """Replace whom the account follows."""
+        account = self.get(ref)
+        with self.lock:
+            account.following = list(dict.fromkeys(accts))
+            account.following_count = len(account.following)
+
+    def arrive_followers(self, old: AccountRef, accts: Iterable[str]) -> int:
+        """Followers move from the old account to the one it moved to, as servers do."""
+        account = self.get(old)
+        found = self.moved_target(account)
+        if found is None:
+            raise ValueError(f"{account.username} has not moved to a known stand-in account")
+        target_state, target = found
+        moving = set(accts) & set(account.followers)
+        with self.lock, target_state.lock:
+            account.followers = [a for a in account.followers if a not in moving]
+            account.followers_count = len(account.followers)
+            # An acct is local (no domain) on its own server and carries it everywhere else.
+            seen = [a if "@" in a else f"{a}@{self.local_domain}" for a in sorted(moving)]
+            suffix = f"@{target_state.local_domain}"
+            seen = [a.removesuffix(suffix) for a in seen]
+            target.followers = list(dict.fromkeys([*target.followers, *seen]))
+            target.followers_count = len(target.followers)
+        return len(moving)
+
+    def block_domain(self, domain: str, severity: str = "suspend") -> None:
+        """An admin limits ("silence") or suspends a whole server, and publishes it."""
+        with self.lock:
+            self.domain_blocks[domain] = severity
+            self.publish_domain_blocks = True
 
     # -- JSON views (built in payloads.py) ---------------------------------------------------
 
