@@ -18,7 +18,7 @@ from companion.core.handles import Handle
 from companion.core.models import Campaign, Member
 from companion.core.roster import RosterEntry
 from companion.core.statuses import MoveReport, MoveStatus
-from companion.core.text import discord_timestamp, escape_markdown
+from companion.core.text import discord_timestamp, escape_markdown, plural
 
 GREEN = discord.Colour(0x2E7D32)
 BLUE = discord.Colour(0x5865F2)
@@ -164,7 +164,7 @@ def roster_page(
     ]
     embed.description = "\n".join(lines)
     embed.set_footer(
-        text=texts.ROSTER_FOOTER.format(
+        text=plural(len(entries), *texts.ROSTER_FOOTER).format(
             page=page,
             pages=pages,
             count=len(entries),

@@ -49,6 +49,24 @@ class Outcome(StrEnum):
     FAILED = "failed"  # Discord refused for another reason; the claim was released
 
 
+# Discord's JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes)
+MAX_PINS_REACHED = 30003
+
+
+def pin_failure(exc: discord.HTTPException) -> str:
+    """Why pinning failed, in the organiser's words: each cause has its own remedy."""
+    if isinstance(exc, discord.Forbidden):
+        return texts.ANNOUNCE_NOT_PINNED
+    if exc.code == MAX_PINS_REACHED:
+        return texts.ANNOUNCE_PIN_LIMIT
+    if isinstance(exc, discord.NotFound):
+        return texts.ANNOUNCE_PIN_GONE
+    if isinstance(exc, discord.DiscordServerError):
+        return texts.ANNOUNCE_PIN_DOWN
+    detail = escape_markdown(exc.text, 120) or f"HTTP {exc.status}"
+    return texts.ANNOUNCE_PIN_REFUSED.format(detail=detail)
+
+
 def guild_channel(
     client: discord.Client, guild_id: int, channel_id: int | None
 ) -> discord.PartialMessageable | None:

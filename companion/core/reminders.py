@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from companion.core import texts_reminders as texts
 from companion.core.guide_links import topic_url
 from companion.core.models import Campaign
-from companion.core.text import discord_timestamp, escape_markdown
+from companion.core.text import discord_timestamp, escape_markdown, plural
 
 REMINDER_HOUR = 10
 ANNOUNCE_DAYS_BEFORE = 14
@@ -238,7 +238,7 @@ def channel_message(
     if previous_deadline is not None:
         lines.append(texts.DEADLINE_MOVED.format(previous=previous_deadline.isoformat(), **values))
     lines.extend(line.format(**values) for line in template.lines)
-    lines.append(texts.FIGURES.format(**values))
+    lines.append(plural(figures.linked, *texts.FIGURES).format(**values))
     lines.append(texts.GUIDE_LINE.format(**values))
     return ReminderMessage(title=template.title.format(**values), lines=tuple(lines))
 

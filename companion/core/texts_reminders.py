@@ -110,7 +110,10 @@ CHANNEL: dict[str, ReminderText] = {
 }
 
 DEADLINE_MOVED = "The move date has changed: it is now {deadline} (it was {previous})."
-FIGURES = "So far {moved} of {linked} linked members have moved; {left} still to go."
+FIGURES = (  # (singular, plural) by the number of linked members
+    "So far {moved} of {linked} linked member has moved; {left} still to go.",
+    "So far {moved} of {linked} linked members have moved; {left} still to go.",
+)
 GUIDE_LINE = "Guide: {guide}"
 
 DM_TITLE = "Reminder from {community}"

@@ -19,9 +19,9 @@ from discord.ext import commands
 from companion import texts
 from companion.bot import cards, organiser_views, views
 from companion.bot.permissions import require_organiser
-from companion.bot.posting import Outcome, guild_channel, post_reminder
+from companion.bot.posting import Outcome, guild_channel, pin_failure, post_reminder
 from companion.core.exports import FORMATS
-from companion.core.text import discord_timestamp, escape_markdown
+from companion.core.text import discord_timestamp, escape_markdown, plural
 from companion.errors import UserFacingError
 from companion.services.campaigns import MEDIA_ZIP, fit_for_upload, upload_batches
 
@@ -154,7 +154,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         report, _ = await self.services.campaigns.progress(guild_id, chart=False)
         try:
             await interaction.edit_original_response(
-                content=texts.RECHECK_DONE.format(
+                content=plural(summary.total, *texts.RECHECK_DONE).format(
                     total=f"{summary.total:,}", seconds=round(summary.seconds)
                 ),
                 embed=organiser_views.progress_card(report),
@@ -227,8 +227,9 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         try:
             await message.pin()
             pinned = texts.ANNOUNCE_PINNED
-        except discord.HTTPException:
-            pinned = texts.ANNOUNCE_NOT_PINNED
+        except discord.HTTPException as exc:
+            log.warning("Could not pin the announcement in guild %s: %s", campaign.guild_id, exc)
+            pinned = pin_failure(exc)
         await self.services.campaigns.mark_announced(campaign, message.id)
         scheduler = getattr(interaction.client, "scheduler", None)
         if scheduler is not None:
@@ -256,7 +257,9 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
                     format=format,
                 )
             )
-        message = texts.EXPORT_ATTACHED.format(label=EXPORT_LABELS[format], count=f"{rows:,}")
+        message = plural(rows, *texts.EXPORT_ATTACHED).format(
+            label=EXPORT_LABELS[format], count=f"{rows:,}"
+        )
         if len(files) > 1:
             message += texts.EXPORT_SPLIT.format(files=len(files))
         zipped = [f.name.removesuffix(".zip") for f in uploads if f.media_type == MEDIA_ZIP]
