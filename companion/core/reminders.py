@@ -23,6 +23,9 @@ Rules (the bot's reminder task and ``/campaign remind`` rely on them):
   record without posting. Until the announcement is out, it takes the place of any
   missed reminder before the cutover (a campaign set up 5 days ahead announces at once,
   then posts ``d-3``).
+- **Exactly once across crashes**: every post carries ``reference_line`` (the key and
+  the guild), so a claim with no recorded message is settled on start-up by reading the
+  channel back: found means it was sent; not found means it was not, and it is sent now.
 - **Expiry**: a reminder is never posted so late that it misleads: the ones before the
   cutover and ``d0`` expire at the deadline, the ones after it 7 days after they fell due.
 """
@@ -108,6 +111,11 @@ class DueReminders:
 def reminder_key(stem: str, deadline_date: date) -> str:
     """``<stem>@<YYYY-MM-DD>``: stable, and distinct per deadline day."""
     return f"{stem}{KEY_SEPARATOR}{deadline_date.isoformat()}"
+
+
+def reference_line(guild_id: int, key: str) -> str:
+    """The line under a reminder that names it: unique per guild, reminder and deadline."""
+    return texts.REFERENCE.format(reference=f"{key}/{guild_id}")
 
 
 def split_key(key: str) -> tuple[str, date | None]:

@@ -116,6 +116,9 @@ FIGURES = (  # (singular, plural) by the number of linked members
 )
 GUIDE_LINE = "Guide: {guide}"
 
+# Under every reminder, so the bot finds its own post again after a crash (see reminders.py).
+REFERENCE = "Reminder reference: {reference}"
+
 DM_TITLE = "Reminder from {community}"
 DM_LINES: tuple[str, ...] = (
     "{dm_lead}",
