@@ -118,6 +118,15 @@ STATUS_FIELD_FOLLOWERS = "Followers"
 STATUS_FOLLOWERS = "Before the move: {before}\nOn the new account now: {now}"
 STATUS_UNKNOWN_NUMBER = "not known yet"
 STATUS_CHECKED = "Last checked {when}"
+STATUS_CHECKED_NOW = "The bot just asked your servers: this is where your move stands now."
+STATUS_RECENT = (
+    "The bot asked your servers {when}: they are asked again once the last check is more "
+    "than {cooldown} old. Press **Check again** or run `/move status` after that."
+)
+STATUS_BEING_CHECKED = (
+    "The bot is asking your servers right now; this is the last result it has. Run "
+    "`/move status` again in {cooldown} for the new one."
+)
 STATUS_NEVER_CHECKED = "Not checked yet"
 STATUS_CONFIRMED = "Last confirmed {when}"
 STATUS_VERIFIED = "Verified owner of the new account"

@@ -13,6 +13,7 @@ import discord
 
 from companion import texts
 from companion.core.checklist import STEP_TOPICS, ChecklistItem
+from companion.core.cooldowns import CHECK_COOLDOWN, check_wait, describe
 from companion.core.guide_links import TOPICS, status_url
 from companion.core.handles import Handle
 from companion.core.models import Campaign, Member
@@ -57,6 +58,15 @@ def name_md(name: str) -> str:
 def when_md(moment: datetime | None, style: str = "R") -> str:
     """A time every reader sees in their own zone."""
     return discord_timestamp(moment, style) if moment else texts.STATUS_UNKNOWN_NUMBER
+
+
+def freshness_note(member: Member, now: datetime) -> str:
+    """Above a status card shown from the store: when the servers were asked, and when next."""
+    cooldown = describe(CHECK_COOLDOWN)
+    last = member.last_checked_at
+    if last is None or not check_wait(last, now):  # the fresh check is the one under way
+        return texts.STATUS_BEING_CHECKED.format(cooldown=cooldown)
+    return texts.STATUS_RECENT.format(when=when_md(last), cooldown=cooldown)
 
 
 def _number(value: int | None) -> str:

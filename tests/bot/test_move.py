@@ -6,6 +6,8 @@ import re
 import sqlite3
 from contextlib import AsyncExitStack
 
+from companion import texts
+from companion.core.cooldowns import CHECK_COOLDOWN, describe
 from companion.standins.mastodon import Fault, FaultKind
 from companion.store import Store
 from tests.bot.conftest import (
@@ -19,6 +21,7 @@ from tests.bot.conftest import (
     start_bot,
     text_of,
 )
+from tests.paths import REPO
 
 LINK = {"old": "@alice@old.example", "new": "alice@new.example"}
 
@@ -135,14 +138,12 @@ async def test_autocomplete_suggests_the_campaign_servers(world):
 async def test_status_card_follows_the_move_and_check_again_has_a_cooldown(world):
     await link(world)
     alias(world)
-    status = await world.reply(await world.slash("move status"))
-    assert "Alias not set" in text_of(status)  # from the store: no server call yet
-
-    checked = await world.click(status, f"mc:recheck:{ALICE.id}")
-    assert checked.callbacks[0].type == 6  # deferred update of the same card
-    await world.until(lambda: "Ready to move" in text_of(final_message(checked)), "the edit")
-    card = final_message(checked)
-    assert card.id == status.id
+    world.clock.advance(minutes=2)  # the link's check is now older than the cooldown
+    record = await world.slash("move status")
+    assert record.callbacks[0].type == 5  # deferred: the servers are asked
+    card = await world.reply(record)
+    assert card.content == texts.STATUS_CHECKED_NOW
+    assert "Ready to move" in text_of(card)  # the alias set since the link, seen at once
     assert "Move to a different account" in text_of(card)
 
     again = await world.click(card, f"mc:recheck:{ALICE.id}")
@@ -154,8 +155,32 @@ async def test_status_card_follows_the_move_and_check_again_has_a_cooldown(world
     world.clock.advance(minutes=2)
     world.old.state.move("alice", world.new.state.actor_uri("alice"))
     moved = await world.click(card, f"mc:recheck:{ALICE.id}")
+    assert moved.callbacks[0].type == 6  # deferred update of the same card
     await world.until(lambda: "**Moved**" in text_of(final_message(moved)), "the edit")
+    assert final_message(moved).id == card.id
     assert world.store().member(GUILD_ID, ALICE.id).moved_at is not None
+
+
+async def test_status_within_the_cooldown_says_when_the_servers_were_asked(world):
+    await link(world)
+    world.clock.advance(seconds=20)
+    alias(world)
+    asked = sum(server.stats.requests.total() for server in (world.old, world.new))
+    record = await world.slash("move status")
+    assert record.callbacks[0].type == 4  # answered at once from the store
+    card = await world.reply(record)
+    checked_at = world.store().member(GUILD_ID, ALICE.id).last_checked_at
+    assert card.content == (
+        f"The bot asked your servers <t:{int(checked_at.timestamp())}:R>: they are asked again "
+        "once the last check is more than a minute old. Press **Check again** or run "
+        "`/move status` after that."
+    )
+    assert "Alias not set" in text_of(card)  # what that check found, said to be from then
+    assert sum(server.stats.requests.total() for server in (world.old, world.new)) == asked
+    world.clock.advance(seconds=41)
+    later = await world.reply(await world.slash("move status"))
+    assert later.content == texts.STATUS_CHECKED_NOW
+    assert "Ready to move" in text_of(later)
 
 
 async def test_someone_elses_buttons_do_nothing_for_you(world):
@@ -385,6 +410,7 @@ async def test_buttons_keep_working_after_a_restart(tmp_path):
         first.new.create_account("alice")
         message = await link(first)
         alias(first)
+        first.clock.advance(minutes=2)  # past the link's check: Check again asks the servers
         # The first bot goes away; a new process starts on the same file and stand-ins.
         await first.bot.close()
         async with AsyncExitStack() as stack:
@@ -412,3 +438,20 @@ async def test_an_old_account_deleted_after_linking_is_reported_not_refused(worl
     world.clock.advance(minutes=2)
     state = await world.services.members.check(GUILD_ID, ALICE.id)
     assert state.report.status.value == "old_account_gone"
+
+
+def test_the_guide_says_what_move_status_does():
+    """Common problems sends members to /move status: it must promise what the bot does."""
+    page = (REPO / "guide" / "problems" / "index.md").read_text(encoding="utf-8")
+    promise = (
+        f"asks your servers again once its last check is more than {describe(CHECK_COOLDOWN)} old"
+    )
+    sections = {
+        name: page.split(f"{{ #{name} }}")[1].split("\n## ")[0]
+        for name in ("alias-missing", "server-unreachable")
+    }
+    for name, section in sections.items():
+        assert "`/move status`" in section, name
+        assert " ".join(promise.split()) in " ".join(section.split()), name
+    told = texts.STATUS_RECENT.format(when="<t:0:R>", cooldown=describe(CHECK_COOLDOWN))
+    assert f"more than {describe(CHECK_COOLDOWN)} old" in told
