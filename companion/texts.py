@@ -13,7 +13,7 @@ CAMPAIGN_GROUP = "Run the community's move (organisers)"
 
 LINK = "Link your old and new Mastodon accounts so the bot can follow your move"
 LINK_OLD = "Your current (old) account, like @you@old.social"
-LINK_NEW = "Your new account on the new server, like @you@new.social"
+LINK_NEW = "Your new account, like @you@new.social (the same username as before is fine)"
 VERIFY = "Prove you own your new account with a one-time code in its bio"
 STATUS = "See how far your move has got and what to do next"
 CHECKLIST = "Your personal checklist for the move"
@@ -61,8 +61,9 @@ GUIDE_LINK = "[{title}]({url})"
 BAD_OLD_HANDLE = "Your old account: {reason}"
 BAD_NEW_HANDLE = "Your new account: {reason}"
 SAME_HANDLE = (
-    "Your old and new accounts are the same handle. Type your old account first, then the "
-    "new one on {new_server}."
+    "Your old and new accounts are the same handle. Keeping your username is fine, but the "
+    "new account is on {new_server}: type your old account first, then the new one, like "
+    "you@{new_server}."
 )
 HANDLE_TAKEN = (
     "{handle} is already linked by another member of this server. If it is yours, ask an "

@@ -38,6 +38,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from companion.core import texts_reminders as texts
+from companion.core.cooldowns import describe_move_cooldowns as move_cooldown_words
 from companion.core.guide_links import topic_url
 from companion.core.models import Campaign
 from companion.core.text import discord_timestamp, escape_markdown, plural
@@ -281,4 +282,5 @@ def _values(
         "linked": f"{figures.linked:,}",
         "left": f"{figures.left:,}",
         "guide": topic_url(guide_url, topic),
+        "move_cooldown": move_cooldown_words(),
     }

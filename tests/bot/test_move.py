@@ -6,9 +6,11 @@ import re
 import sqlite3
 from contextlib import AsyncExitStack
 
+import pytest
+
 from companion import texts
 from companion.core.cooldowns import CHECK_COOLDOWN, describe
-from companion.standins.mastodon import Fault, FaultKind
+from companion.standins.mastodon import Fault, FaultKind, Flavour
 from companion.store import Store
 from tests.bot.conftest import (
     ALICE,
@@ -455,3 +457,46 @@ def test_the_guide_says_what_move_status_does():
         assert " ".join(promise.split()) in " ".join(section.split()), name
     told = texts.STATUS_RECENT.format(when="<t:0:R>", cooldown=describe(CHECK_COOLDOWN))
     assert f"more than {describe(CHECK_COOLDOWN)} old" in told
+
+
+NOT_IN_APPS = "the settings are not in most apps"
+WAIT_NOT_RETRY = (
+    "wait: your old server can keep an older copy of your new profile for up to 24 hours, "
+    "so try again later rather than again and again"
+)
+
+
+@pytest.mark.parametrize(
+    ("flavour", "cooldown"), [(Flavour.MASTODON, "30 days"), (Flavour.GOTOSOCIAL, "7 days")]
+)
+async def test_the_status_card_tells_what_the_guide_tells(tmp_path, flavour, cooldown):
+    """Where the settings are, the cooldown of the old server's software, and to wait."""
+    async with running_world(tmp_path / "bot.db", old_flavour=flavour) as world:
+        world.old.create_account("alice", followers_count=120)
+        world.new.create_account("alice")
+        linked = " ".join(text_of(await link(world)).split())
+        assert NOT_IN_APPS in linked  # "Alias not set": set it on the website
+        alias(world)
+        world.clock.advance(minutes=2)
+        ready = " ".join(text_of(await world.reply(await world.slash("move status"))).split())
+        assert "Ready to move" in ready
+        assert NOT_IN_APPS in ready
+        assert f"Afterwards your old account cannot move again for {cooldown}." in ready
+        assert WAIT_NOT_RETRY in ready
+
+        move(world)
+        world.clock.advance(minutes=2)
+        moved = " ".join(text_of(await world.reply(await world.slash("move status"))).split())
+        assert "**Moved**" in moved
+        assert f"It cannot move again for {cooldown} after the move." in moved
+
+
+async def test_link_says_the_same_username_is_fine(world):
+    [group] = [c for c in world.discord.commands() if c["name"] == "move"]
+    [link_command] = [o for o in group["options"] if o["name"] == "link"]
+    [new_option] = [o for o in link_command["options"] if o["name"] == "new"]
+    assert "the same username as before is fine" in new_option["description"]
+    same = await world.reply(
+        await world.slash("move link", {"old": "alice@old.example", "new": "alice@old.example"})
+    )
+    assert "Keeping your username is fine, but the new account is on new.example" in same.content
