@@ -2,6 +2,7 @@
 
 Rules the texts follow: say what happened, then what to do next; plain words; no blame.
 Member-supplied text is never formatted in here: callers pass it through ``safe()`` first.
+A text that counts something is a (singular, plural) pair: ``plural(n, *PAIR)`` picks one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ CAMPAIGN_GROUP = "Run the community's move (organisers)"
 
 LINK = "Link your old and new Mastodon accounts so the bot can follow your move"
 LINK_OLD = "Your current (old) account, like @you@old.social"
-LINK_NEW = "Your new account on the new server, like @you@new.social"
+LINK_NEW = "Your new account, like @you@new.social (the same username as before is fine)"
 VERIFY = "Prove you own your new account with a one-time code in its bio"
 STATUS = "See how far your move has got and what to do next"
 CHECKLIST = "Your personal checklist for the move"
@@ -61,8 +62,9 @@ GUIDE_LINK = "[{title}]({url})"
 BAD_OLD_HANDLE = "Your old account: {reason}"
 BAD_NEW_HANDLE = "Your new account: {reason}"
 SAME_HANDLE = (
-    "Your old and new accounts are the same handle. Type your old account first, then the "
-    "new one on {new_server}."
+    "Your old and new accounts are the same handle. Keeping your username is fine, but the "
+    "new account is on {new_server}: type your old account first, then the new one, like "
+    "you@{new_server}."
 )
 HANDLE_TAKEN = (
     "{handle} is already linked by another member of this server. If it is yours, ask an "
@@ -118,6 +120,15 @@ STATUS_FIELD_FOLLOWERS = "Followers"
 STATUS_FOLLOWERS = "Before the move: {before}\nOn the new account now: {now}"
 STATUS_UNKNOWN_NUMBER = "not known yet"
 STATUS_CHECKED = "Last checked {when}"
+STATUS_CHECKED_NOW = "The bot just asked your servers: this is where your move stands now."
+STATUS_RECENT = (
+    "The bot asked your servers {when}: they are asked again once the last check is more "
+    "than {cooldown} old. Press **Check again** or run `/move status` after that."
+)
+STATUS_BEING_CHECKED = (
+    "The bot is asking your servers right now; this is the last result it has. Run "
+    "`/move status` again in {cooldown} for the new one."
+)
 STATUS_NEVER_CHECKED = "Not checked yet"
 STATUS_CONFIRMED = "Last confirmed {when}"
 STATUS_VERIFIED = "Verified owner of the new account"
@@ -156,7 +167,10 @@ WHOIS_NOT_LISTED = (
 WHOIS_BOT = "Bots do not move Mastodon accounts."
 ROSTER_TITLE = "{community}: who has moved"
 ROSTER_EMPTY = "Nobody is on the roster yet. Members appear here once they have moved and verified."
-ROSTER_FOOTER = "Page {page} of {pages} · {count} members · follow them all: {url}"
+ROSTER_FOOTER = (  # (singular, plural): pick with ``plural(count, *ROSTER_FOOTER)``
+    "Page {page} of {pages} · {count} member · follow them all: {url}",
+    "Page {page} of {pages} · {count} members · follow them all: {url}",
+)
 ROSTER_PREVIOUS = "Previous"
 ROSTER_NEXT = "Next"
 
@@ -229,14 +243,20 @@ PROGRESS_SUMMARY = (
 )
 PROGRESS_DAYS_LEFT = "Days left: {days}"
 PROGRESS_DEADLINE_TODAY = "The deadline is today."
-PROGRESS_DAYS_PAST = "The deadline passed {days} day(s) ago."
+PROGRESS_DAYS_PAST = (
+    "The deadline passed {days} day ago.",
+    "The deadline passed {days} days ago.",
+)
 PROGRESS_COUNTS = "By status"
 PROGRESS_PER_DAY = "Moves per day (last 7 days)"
 PROGRESS_HELP = "Members who need help"
 PROGRESS_HELP_NONE = "Nobody is stuck right now."
 PROGRESS_HELP_MORE = "… and {count} more: see `/campaign member` for each."
 RECHECK_PROGRESS = "Rechecking members: {done}/{total} ({eta} left)"
-RECHECK_DONE = "Recheck finished: {total} members checked in {seconds} s."
+RECHECK_DONE = (
+    "Recheck finished: {total} member checked in {seconds} s.",
+    "Recheck finished: {total} members checked in {seconds} s.",
+)
 RECHECK_NOBODY = "Nobody has linked their accounts yet."
 RECHECK_BUSY = "A recheck is already running for this server. Wait for it to finish."
 REMIND_TITLE = "Reminder schedule"
@@ -248,7 +268,25 @@ REMIND_POSTED = "Posted the reminder “{label}” in {channel}."
 REMIND_NO_CHANNEL = "There is no announcement channel yet. Set one with `/campaign setup channel:`."
 ANNOUNCE_POSTED = "Posted the announcement in {channel}{pinned}."
 ANNOUNCE_PINNED = " and pinned it"
-ANNOUNCE_NOT_PINNED = " (it could not be pinned: the bot lacks the Pin Messages permission)"
+ANNOUNCE_NOT_PINNED = (
+    ", but it could not be pinned: the bot lacks the Pin Messages permission there. Give it "
+    "that permission, then pin the announcement from its message menu"
+)
+ANNOUNCE_PIN_LIMIT = (
+    ", but it could not be pinned: the channel already has as many pinned messages as "
+    "Discord allows. Unpin an old one, then pin the announcement from its message menu"
+)
+ANNOUNCE_PIN_GONE = (
+    ", but it could not be pinned: the message was deleted before the bot could pin it. "
+    "Run `/campaign announce` again to post it anew"
+)
+ANNOUNCE_PIN_DOWN = (
+    ", but it could not be pinned: Discord did not answer just now. Pin the announcement "
+    "from its message menu"
+)
+ANNOUNCE_PIN_REFUSED = (
+    ", but Discord refused to pin it ({detail}). Pin the announcement from its message menu"
+)
 CHANNEL_FORBIDDEN = (
     "The bot cannot post in {channel}. Give it the Send Messages and Embed Links "
     "permissions there, then try again."
@@ -263,7 +301,10 @@ ANNOUNCE_BODY = (
     "2. Run `/move link` here with your old and new handle.\n"
     "3. `/move status` tells you your next step at any time."
 )
-EXPORT_ATTACHED = "Here is the roster as {label}: {count} members."
+EXPORT_ATTACHED = (
+    "Here is the roster as {label}: {count} member.",
+    "Here is the roster as {label}: {count} members.",
+)
 EXPORT_SPLIT = " Split into {files} files because Mastodon imports at most 20,000 rows per file."
 EXPORT_EMPTY = "Nobody is on the roster yet, so there is nothing to export."
 MEMBER_TITLE = "Member: {name}"

@@ -14,13 +14,19 @@ import discord
 from companion import texts
 from companion import texts_followers as followers_texts
 from companion.core.checklist import STEP_TOPICS, ChecklistItem
-from companion.core.cooldowns import SOFTWARE_NAMES, may_move_again_at
+from companion.core.cooldowns import (
+    CHECK_COOLDOWN,
+    SOFTWARE_NAMES,
+    check_wait,
+    describe,
+    may_move_again_at,
+)
 from companion.core.guide_links import TOPICS, status_url
 from companion.core.handles import Handle
 from companion.core.models import Campaign, Member
 from companion.core.roster import RosterEntry
 from companion.core.statuses import MoveReport, MoveStatus
-from companion.core.text import discord_timestamp, escape_markdown
+from companion.core.text import discord_timestamp, escape_markdown, plural
 
 GREEN = discord.Colour(0x2E7D32)
 BLUE = discord.Colour(0x5865F2)
@@ -59,6 +65,15 @@ def name_md(name: str) -> str:
 def when_md(moment: datetime | None, style: str = "R") -> str:
     """A time every reader sees in their own zone."""
     return discord_timestamp(moment, style) if moment else texts.STATUS_UNKNOWN_NUMBER
+
+
+def freshness_note(member: Member, now: datetime) -> str:
+    """Above a status card shown from the store: when the servers were asked, and when next."""
+    cooldown = describe(CHECK_COOLDOWN)
+    last = member.last_checked_at
+    if last is None or not check_wait(last, now):  # the fresh check is the one under way
+        return texts.STATUS_BEING_CHECKED.format(cooldown=cooldown)
+    return texts.STATUS_RECENT.format(when=when_md(last), cooldown=cooldown)
 
 
 def _number(value: int | None) -> str:
@@ -191,7 +206,7 @@ def roster_page(
     ]
     embed.description = "\n".join(lines)
     embed.set_footer(
-        text=texts.ROSTER_FOOTER.format(
+        text=plural(len(entries), *texts.ROSTER_FOOTER).format(
             page=page,
             pages=pages,
             count=len(entries),

@@ -17,7 +17,7 @@ from companion.bot.views import SafeButton, guild_of, services_of
 from companion.core.models import Member, Observation
 from companion.core.reminders import split_key
 from companion.core.statuses import MoveStatus
-from companion.core.text import discord_timestamp, escape_markdown
+from companion.core.text import discord_timestamp, escape_markdown, plural
 from companion.errors import UserFacingError
 from companion.reports.progress import ProgressReport
 
@@ -67,7 +67,7 @@ def _deadline_line(days_left: int | None) -> str:
     if days_left is None:
         return texts.PROGRESS_DAYS_LEFT.format(days=texts.NONE_SET)
     if days_left < 0:
-        return texts.PROGRESS_DAYS_PAST.format(days=-days_left)
+        return plural(-days_left, *texts.PROGRESS_DAYS_PAST).format(days=-days_left)
     if days_left == 0:
         return texts.PROGRESS_DEADLINE_TODAY
     return texts.PROGRESS_DAYS_LEFT.format(days=days_left)

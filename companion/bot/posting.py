@@ -2,6 +2,9 @@
 
 The services decide what to say and record it; this module only speaks to Discord, and
 releases a claim when Discord refuses a post so nothing is recorded as sent that was not.
+Every reminder is claimed, sent with its ``reference_line``, then recorded; a crash between
+claim and record is settled on start-up (``settle_unrecorded``) by reading the channel back,
+so each reminder arrives exactly once however the process died.
 A channel is only ever used in the guild it belongs to: a campaign's settings name channel
 ids, and a bot in several guilds must never post one guild's campaign into another's.
 """
@@ -20,7 +23,7 @@ import discord
 from companion import texts
 from companion.bot import cards
 from companion.core.models import Campaign
-from companion.core.reminders import Reminder
+from companion.core.reminders import Reminder, reference_line
 from companion.core.roster import DISCORD_MESSAGE_LIMIT, RosterEntry, roster_line, roster_pages
 from companion.core.text import escape_markdown
 from companion.store import RosterPost, Store
@@ -34,6 +37,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ANNOUNCED_PER_POST = 20
+# How far back a channel (or a DM channel) is read to find a reminder sent just before a
+# crash: the recovery runs at start-up, so only what was posted while the bot was down
+# lies in between.
+SETTLE_CHANNEL_HISTORY = 500
+SETTLE_DM_HISTORY = 50
 MAX_ROSTER_MESSAGES = 10  # the kept-current roster post never takes more of the channel
 MIN_LINE_CHARS = 20  # a roster line is longer than this: bounds the lines worth paging
 DM_BATCH = 50  # direct messages per scheduler tick; the rest go out on the next ticks
@@ -47,6 +55,24 @@ class Outcome(StrEnum):
     NO_CHANNEL = "no_channel"  # the campaign has no channel, or it is not in this guild
     FORBIDDEN = "forbidden"  # the bot may not post there
     FAILED = "failed"  # Discord refused for another reason; the claim was released
+
+
+# Discord's JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes)
+MAX_PINS_REACHED = 30003
+
+
+def pin_failure(exc: discord.HTTPException) -> str:
+    """Why pinning failed, in the organiser's words: each cause has its own remedy."""
+    if isinstance(exc, discord.Forbidden):
+        return texts.ANNOUNCE_NOT_PINNED
+    if exc.code == MAX_PINS_REACHED:
+        return texts.ANNOUNCE_PIN_LIMIT
+    if isinstance(exc, discord.NotFound):
+        return texts.ANNOUNCE_PIN_GONE
+    if isinstance(exc, discord.DiscordServerError):
+        return texts.ANNOUNCE_PIN_DOWN
+    detail = escape_markdown(exc.text, 120) or f"HTTP {exc.status}"
+    return texts.ANNOUNCE_PIN_REFUSED.format(detail=detail)
 
 
 def guild_channel(
@@ -75,10 +101,23 @@ async def post_reminder(
         return Outcome.NO_CHANNEL
     if not await services.campaigns.claim(guild_id, reminder):
         return Outcome.TAKEN
+    return await _send_claimed_reminder(channel, services, campaign, reminder, previous_deadline)
+
+
+async def _send_claimed_reminder(
+    channel: discord.PartialMessageable,
+    services: Services,
+    campaign: Campaign,
+    reminder: Reminder,
+    previous_deadline: date | None = None,
+) -> Outcome:
+    """Post a reminder already claimed, marked with its reference, and record the message."""
+    guild_id = campaign.guild_id
     message = await services.campaigns.reminder_message(campaign, reminder, previous_deadline)
     embed = discord.Embed(
         title=message.title[:256], description="\n".join(message.lines)[:4096], colour=cards.BLUE
     )
+    embed.set_footer(text=reference_line(guild_id, reminder.key))
     try:
         sent = await channel.send(embed=embed)
     except discord.HTTPException as exc:
@@ -111,20 +150,120 @@ async def send_dm_reminders(
     for member in waiting[:limit]:
         if not await services.campaigns.claim_dm(guild_id, member.user_id, reminder.key):
             continue
-        message = await services.campaigns.dm_for(campaign, reminder, member)
-        try:
-            channel = await client.create_dm(discord.Object(id=member.user_id))
-            await channel.send(message.text[:DISCORD_MESSAGE_LIMIT])
-            outcome = "sent"
-            sent += 1
-        except discord.Forbidden:
-            outcome = "dm_closed"  # recorded on the member; never retried until they opt in
-        except discord.HTTPException as exc:
-            log.warning("Direct message to %s failed: %s", member.user_id, exc)
-            outcome = "failed"
-        await services.campaigns.dm_outcome(guild_id, member.user_id, reminder.key, outcome)
+        outcome = await _send_claimed_dm(client, services, campaign, reminder, member)
+        sent += outcome == "sent"
         await asyncio.sleep(interval)
     return sent, len(waiting) > limit
+
+
+async def _send_claimed_dm(
+    client: discord.Client,
+    services: Services,
+    campaign: Campaign,
+    reminder: Reminder,
+    member: Member,
+    channel: discord.DMChannel | None = None,
+) -> str:
+    """Send one claimed direct message, marked with its reference, and record how it went."""
+    message = await services.campaigns.dm_for(campaign, reminder, member)
+    mark = "\n-# " + reference_line(campaign.guild_id, reminder.key)
+    try:
+        channel = channel or await client.create_dm(discord.Object(id=member.user_id))
+        await channel.send(message.text[: DISCORD_MESSAGE_LIMIT - len(mark)] + mark)
+        outcome = "sent"
+    except discord.Forbidden:
+        outcome = "dm_closed"  # recorded on the member; never retried until they opt in
+    except discord.HTTPException as exc:
+        log.warning("Direct message to %s failed: %s", member.user_id, exc)
+        outcome = "failed"
+    await services.campaigns.dm_outcome(campaign.guild_id, member.user_id, reminder.key, outcome)
+    return outcome
+
+
+async def settle_unrecorded(client: discord.Client, services: Services, guild_id: int) -> None:
+    """Finish every claim a crash left without a record: verify it was sent, else send it.
+
+    Channel reminders first, so the direct messages that follow them find them recorded.
+    """
+    campaign, claims = await services.campaigns.unrecorded_claims(guild_id)
+    for key, reminder in claims:
+        await _settle_reminder(client, services, campaign, key, reminder)
+    _, current = await services.campaigns.dm_reminder(guild_id)
+    for member, key in await services.campaigns.pending_dms(guild_id):
+        await _settle_dm(client, services, campaign, member, key, current)
+
+
+async def _settle_reminder(
+    client: discord.Client,
+    services: Services,
+    campaign: Campaign,
+    key: str,
+    reminder: Reminder | None,
+) -> None:
+    guild_id = campaign.guild_id
+    channel = guild_channel(client, guild_id, campaign.announcement_channel_id)
+    if channel is None:
+        await services.campaigns.release(guild_id, key)  # tried again once there is a channel
+        return
+    try:
+        found = await _own_message(
+            client, channel, reference_line(guild_id, key), SETTLE_CHANNEL_HISTORY
+        )
+    except discord.HTTPException as exc:
+        log.warning("Could not read back reminder %s in guild %s: %s", key, guild_id, exc)
+        return  # still unsettled: the next start-up looks again
+    if found is not None:
+        log.info("Reminder %s of guild %s was posted before a restart: recorded", key, guild_id)
+        await services.campaigns.posted(guild_id, key, found)
+    elif reminder is None or services.clock.now() >= reminder.expires_at:
+        log.info("Reminder %s of guild %s was never posted and is out of date", key, guild_id)
+        await services.campaigns.posted(guild_id, key, 0)  # recorded as skipped
+    else:
+        log.info("Reminder %s of guild %s was claimed but never posted: posting", key, guild_id)
+        await _send_claimed_reminder(channel, services, campaign, reminder)
+
+
+async def _settle_dm(
+    client: discord.Client,
+    services: Services,
+    campaign: Campaign,
+    member: Member,
+    key: str,
+    current: Reminder | None,
+) -> None:
+    guild_id = campaign.guild_id
+    try:
+        channel = await client.create_dm(discord.Object(id=member.user_id))
+        found = await _own_message(
+            client, channel, reference_line(guild_id, key), SETTLE_DM_HISTORY
+        )
+    except discord.HTTPException as exc:
+        log.warning("Could not read back the DM %s to %s: %s", key, member.user_id, exc)
+        return
+    if found is not None:
+        await services.campaigns.dm_outcome(guild_id, member.user_id, key, "sent")
+    elif current is not None and current.key == key:
+        await _send_claimed_dm(client, services, campaign, current, member, channel)
+    else:  # its reminder is no longer the one going out: a late "one week left" misleads
+        await services.campaigns.dm_outcome(guild_id, member.user_id, key, "failed")
+
+
+async def _own_message(
+    client: discord.Client,
+    channel: discord.abc.Messageable,
+    reference: str,
+    limit: int,
+) -> int | None:
+    """The id of the bot's latest message in the channel carrying ``reference``, if any."""
+    me = client.user.id if client.user else None
+    async for message in channel.history(limit=limit):
+        if message.author.id != me:
+            continue
+        lines = [line.removeprefix("-# ") for line in message.content.splitlines()]
+        lines += [embed.footer.text or "" for embed in message.embeds]
+        if reference in lines:  # whole lines: one guild's key never matches another's
+            return message.id
+    return None
 
 
 async def announce_new_moves(

@@ -19,6 +19,7 @@ from companion.bot.posting import (
     guild_channel,
     post_reminder,
     send_dm_reminders,
+    settle_unrecorded,
     update_roster_post,
 )
 from companion.errors import UserFacingError
@@ -65,6 +66,7 @@ class Scheduler:
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
+        await self.settle()
         clock = self.services.clock
         while True:
             try:
@@ -84,6 +86,14 @@ class Scheduler:
         finally:
             for task in (sleeper, waker):
                 task.cancel()
+
+    async def settle(self) -> None:
+        """Finish the posts a crash left claimed but unrecorded, before anything new."""
+        for guild in list(self.bot.guilds):
+            try:
+                await settle_unrecorded(self.bot, self.services, guild.id)
+            except Exception:
+                log.exception("Could not settle unfinished reminders of guild %s", guild.id)
 
     async def tick(self) -> datetime:
         """Do everything due in every guild; return when to look again."""

@@ -119,7 +119,7 @@ class RecheckButton(
         """Recheck (with the cooldown) and update the card in place."""
         services = services_of(interaction)
         guild_id = guild_of(interaction)
-        services.members.claim_manual_check(guild_id, interaction.user.id)
+        await services.members.claim_check(guild_id, interaction.user.id)
         await interaction.response.defer()
         state = await services.members.check(guild_id, interaction.user.id)
         campaign = await services.campaign(guild_id)

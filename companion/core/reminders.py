@@ -23,6 +23,9 @@ Rules (the bot's reminder task and ``/campaign remind`` rely on them):
   record without posting. Until the announcement is out, it takes the place of any
   missed reminder before the cutover (a campaign set up 5 days ahead announces at once,
   then posts ``d-3``).
+- **Exactly once across crashes**: every post carries ``reference_line`` (the key and
+  the guild), so a claim with no recorded message is settled on start-up by reading the
+  channel back: found means it was sent; not found means it was not, and it is sent now.
 - **Expiry**: a reminder is never posted so late that it misleads: the ones before the
   cutover and ``d0`` expire at the deadline, the ones after it 7 days after they fell due.
 """
@@ -35,9 +38,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from companion.core import texts_reminders as texts
+from companion.core.cooldowns import describe_move_cooldowns as move_cooldown_words
 from companion.core.guide_links import topic_url
 from companion.core.models import Campaign
-from companion.core.text import discord_timestamp, escape_markdown
+from companion.core.text import discord_timestamp, escape_markdown, plural
 
 REMINDER_HOUR = 10
 ANNOUNCE_DAYS_BEFORE = 14
@@ -108,6 +112,11 @@ class DueReminders:
 def reminder_key(stem: str, deadline_date: date) -> str:
     """``<stem>@<YYYY-MM-DD>``: stable, and distinct per deadline day."""
     return f"{stem}{KEY_SEPARATOR}{deadline_date.isoformat()}"
+
+
+def reference_line(guild_id: int, key: str) -> str:
+    """The line under a reminder that names it: unique per guild, reminder and deadline."""
+    return texts.REFERENCE.format(reference=f"{key}/{guild_id}")
 
 
 def split_key(key: str) -> tuple[str, date | None]:
@@ -238,7 +247,7 @@ def channel_message(
     if previous_deadline is not None:
         lines.append(texts.DEADLINE_MOVED.format(previous=previous_deadline.isoformat(), **values))
     lines.extend(line.format(**values) for line in template.lines)
-    lines.append(texts.FIGURES.format(**values))
+    lines.append(plural(figures.linked, *texts.FIGURES).format(**values))
     lines.append(texts.GUIDE_LINE.format(**values))
     return ReminderMessage(title=template.title.format(**values), lines=tuple(lines))
 
@@ -273,4 +282,5 @@ def _values(
         "linked": f"{figures.linked:,}",
         "left": f"{figures.left:,}",
         "guide": topic_url(guide_url, topic),
+        "move_cooldown": move_cooldown_words(),
     }

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from companion.core.cooldowns import describe, move_cooldown
 from companion.core.guide_links import STATUS_ANCHORS, status_url
 from companion.core.handles import Handle, display_domain
 from companion.core.models import CachedAccount
@@ -62,7 +63,9 @@ class MoveStatus(StrEnum):
         return self in {MoveStatus.SERVER_UNREACHABLE, MoveStatus.UNSUPPORTED_SERVER}
 
 
-# Placeholders: {old} {new} {target} {new_server} {share} {last_known} {confirmed}.
+# Placeholders: {old} {new} {target} {new_server} {share} {last_known} {confirmed}
+# {move_cooldown} (how long the old account must wait before it may move again).
+# Account settings are pages of the server's website, not part of most apps: say so.
 _TEXTS: dict[MoveStatus, tuple[str, str, str]] = {
     MoveStatus.NOT_LINKED: (
         "Not linked yet",
@@ -72,8 +75,8 @@ _TEXTS: dict[MoveStatus, tuple[str, str, str]] = {
     MoveStatus.NEW_ACCOUNT_MISSING: (
         "New account not found",
         "Your new server does not know the account {new}.",
-        "Check the spelling of your new handle, or create the account on {new_server} first, "
-        "then check again.",
+        "Check the spelling of your new handle, or create the account on {new_server} first "
+        "(the same username as on your old server is fine), then check again.",
     ),
     MoveStatus.WRONG_SERVER: (
         "New account on another server",
@@ -83,25 +86,34 @@ _TEXTS: dict[MoveStatus, tuple[str, str, str]] = {
     MoveStatus.ALIAS_MISSING: (
         "Alias not set",
         "Your new account does not list {old} as an alias yet, so the move would be refused.",
-        "On your new account open Account settings, then “Moving from a different account”, "
-        "create an alias naming {old}, then check again.",
+        "On your new server's website (the settings are not in most apps), open Account "
+        "settings on your new account, then “Moving from a different account”, create an "
+        "alias naming {old}, then check again.",
     ),
     MoveStatus.ALIAS_UNKNOWN: (
         "Alias cannot be checked",
         "Your new server does not let the bot read the alias list, so the bot cannot tell "
         "whether the alias is set.",
         "Make sure your new account has an alias naming {old}; if it is missing, the move "
-        "page on your old account will say the new account “is not an alias of this account”.",
+        "page on your old account will say the new account “is not an alias of this account”. "
+        "If the alias is there and the page still says so, wait: your old server can keep an "
+        "older copy of your new profile for up to 24 hours, so try again later rather than "
+        "again and again.",
     ),
     MoveStatus.READY_TO_MOVE: (
         "Ready to move",
         "Your new account lists your old one as an alias, and your old account has not moved yet.",
-        "On your old account open Account settings, then “Move to a different account”, enter "
-        "{new} and your password, and press “Move followers”.",
+        "On your old server's website (the settings are not in most apps), open Account "
+        "settings, then “Move to a different account”, enter {new} and your password, and "
+        "press “Move followers”. Afterwards your old account cannot move again for "
+        "{move_cooldown}. If the page says the new account “is not an alias of this account”, "
+        "wait: your old server can keep an older copy of your new profile for up to 24 hours, "
+        "so try again later rather than again and again.",
     ),
     MoveStatus.MOVED: (
         "Moved",
-        "Your old account now points to {new}; your followers are on their way.",
+        "Your old account now points to {new}; your followers are on their way. It cannot "
+        "move again for {move_cooldown} after the move.",
         "Nothing to do but wait: followers arrive over hours or days. Keep your old account, "
         "do not delete it.",
     ),
@@ -375,6 +387,8 @@ class MoveFacts:
     # The old account's follower count recorded before the move (at link time or at the
     # last check before the move): after the move the old count falls as followers leave.
     recorded_followers: int | None = None
+    # The old server's software (nodeinfo name): it decides how long the move cooldown is.
+    old_software: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -690,6 +704,7 @@ def build_report(
         if before is None and previous is not None:
             before = previous.followers_before
     target = decision.moved_to.display if decision.moved_to else None
+    old_software = facts.old_software or (facts.old_account.software if facts.old_account else None)
     context = {
         "old": _display(facts.old),
         "new": _display(facts.new),
@@ -698,6 +713,7 @@ def build_report(
         "share": f"{round(rules.followers_share * 100)}%",
         "last_known": last_known.label if last_known else "nothing yet",
         "confirmed": f", confirmed {_human_time(confirmed_at)}" if confirmed_at else "",
+        "move_cooldown": describe(move_cooldown(old_software)),
     }
     return MoveReport(
         old=str(facts.old),
@@ -718,7 +734,7 @@ def build_report(
         last_confirmed_at=confirmed_at,
         accounts=accounts,
         new_locked=facts.new_account.locked if facts.new_account else None,
-        old_software=facts.old_account.software if facts.old_account else None,
+        old_software=old_software,
     )
 
 

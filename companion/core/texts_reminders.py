@@ -3,8 +3,9 @@
 Placeholders (``str.format``): ``{community}`` (already escaped), ``{old_server}``,
 ``{new_server}``, ``{deadline}`` and ``{deadline_relative}`` (Discord timestamps each
 reader sees in their own time zone), ``{moved}``, ``{linked}``, ``{left}``, ``{guide}``
-(the guide section for this reminder), ``{previous}`` (the former deadline day) and, in
-direct messages, ``{next_step}``.
+(the guide section for this reminder), ``{previous}`` (the former deadline day),
+``{move_cooldown}`` (how long a moved account waits before it may move again, from
+``core.cooldowns``) and, in direct messages, ``{next_step}``.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ CHANNEL: dict[str, ReminderText] = {
         title="One week left to move to {new_server}",
         lines=(
             "The move date is {deadline} ({deadline_relative}).",
-            "If you have not started: create your account on {new_server} and export your "
-            "follows, lists, blocks and mutes from {old_server}. It takes about 15 minutes.",
+            "If you have not started: create your account on {new_server} (the same username "
+            "as on {old_server} is fine), then on {old_server}'s website (the settings are not "
+            "in most apps) open Import and export > Export and download your follows, lists, "
+            "blocks, mutes, domain blocks and bookmarks; on Mastodon 4.6 or later, your "
+            "filters too. It takes about 15 minutes.",
         ),
         dm_lead="One week left to move to {new_server} (by {deadline}).",
         guide_topic="export",
@@ -51,7 +55,10 @@ CHANNEL: dict[str, ReminderText] = {
         lines=(
             "The move date is {deadline} ({deadline_relative}).",
             "Next step for most of us: on your new account, add your old account as an "
-            "alias, then start the move from your old account.",
+            "alias, then start the move from your old account. Both are settings on the "
+            "servers' websites, not in most apps.",
+            "Check the new address before you press “Move followers”: after a move, the old "
+            "account cannot move again for {move_cooldown}.",
         ),
         dm_lead="Three days left to move to {new_server} (by {deadline}).",
         guide_topic="alias",
@@ -110,8 +117,14 @@ CHANNEL: dict[str, ReminderText] = {
 }
 
 DEADLINE_MOVED = "The move date has changed: it is now {deadline} (it was {previous})."
-FIGURES = "So far {moved} of {linked} linked members have moved; {left} still to go."
+FIGURES = (  # (singular, plural) by the number of linked members
+    "So far {moved} of {linked} linked member has moved; {left} still to go.",
+    "So far {moved} of {linked} linked members have moved; {left} still to go.",
+)
 GUIDE_LINE = "Guide: {guide}"
+
+# Under every reminder, so the bot finds its own post again after a crash (see reminders.py).
+REFERENCE = "Reminder reference: {reference}"
 
 DM_TITLE = "Reminder from {community}"
 DM_LINES: tuple[str, ...] = (

@@ -693,7 +693,15 @@ class MoveChecker:
             alias_kept = alias_used
             if alias_used.answer is AliasAnswer.READ and old.actor_uri is None:
                 old, old_ref = self._with_actor_uri(old_server, pair.old, old, old_ref)
-        facts = MoveFacts(pair.old, pair.new, old, new, alias_used, pair.recorded_followers)
+        facts = MoveFacts(
+            pair.old,
+            pair.new,
+            old,
+            new,
+            alias_used,
+            pair.recorded_followers,
+            old_software=old_server.info.software,
+        )
         return build_report(
             facts,
             rules,

@@ -450,8 +450,8 @@ async def check_again(stage: Stage, persona: Persona) -> None:
     reply = await driver.slash(spec, "move status")
     _remember(persona, reply)
     button = reply.button("mc:recheck:")
-    if button is None:
-        return
+    if button is None or texts.STATUS_CHECKED_NOW in reply.text:
+        return  # /move status asked the servers itself: nothing newer to check
     await stage.pause(2)
     _remember(persona, await driver.click(spec, *button))
 

@@ -202,18 +202,26 @@ class CampaignService:
             raise UserFacingError(texts.NO_CAMPAIGN)
         return campaign
 
-    async def mark_announced(self, campaign: Campaign, message_id: int) -> None:
-        """Remember the announcement went out, and count it as the scheduled announcement."""
+    async def claim_announcement(self, campaign: Campaign) -> str | None:
+        """Claim the scheduled announcement before posting it by hand; its key, or None.
+
+        None when it was posted already: the organiser's post goes out all the same.
+        """
+        schedule = schedule_for(campaign)
+        if schedule is None:
+            return None
+        announce = schedule.get("announce")
+        return announce.key if await self.claim(campaign.guild_id, announce) else None
+
+    async def mark_announced(
+        self, campaign: Campaign, message_id: int, claimed_key: str | None
+    ) -> None:
+        """Remember the announcement went out, as the scheduled announcement if claimed."""
         await self.store.call(
             Store.save_campaign, campaign.with_changes(announced_at=self.now()), self.now()
         )
-        schedule = schedule_for(campaign)
-        if schedule is not None:
-            announce = schedule.get("announce")
-            if await self.claim(campaign.guild_id, announce):
-                await self.store.call(
-                    Store.set_reminder_message, campaign.guild_id, announce.key, message_id
-                )
+        if claimed_key is not None:
+            await self.posted(campaign.guild_id, claimed_key, message_id)
 
     # -- progress --------------------------------------------------------------------
     async def progress(self, guild_id: int, *, chart: bool = True) -> tuple[ProgressReport, bytes]:
@@ -343,6 +351,25 @@ class CampaignService:
     async def posted(self, guild_id: int, key: str, message_id: int) -> None:
         """Attach the message to a posted reminder."""
         await self.store.call(Store.set_reminder_message, guild_id, key, message_id)
+
+    async def unrecorded_claims(
+        self, guild_id: int
+    ) -> tuple[Campaign, list[tuple[str, Reminder | None]]]:
+        """Reminders claimed with no message recorded: a crash came between claim and record.
+
+        Each comes with its planned reminder, or None when it belongs to a former deadline.
+        """
+        campaign = await self.services.campaign(guild_id)
+        schedule = schedule_for(campaign)
+        planned = {r.key: r for r in schedule.reminders} if schedule else {}
+        sent = await self.store.call(Store.reminders_sent, guild_id)
+        return campaign, [
+            (key, planned.get(key)) for key, record in sent.items() if record.message_id is None
+        ]
+
+    async def pending_dms(self, guild_id: int) -> list[tuple[Member, str]]:
+        """Direct messages claimed but not recorded (a crash in between), with their keys."""
+        return await self.store.call(Store.pending_dm_reminders, guild_id)
 
     async def reminder_message(
         self, campaign: Campaign, reminder: Reminder, previous_deadline: Any = None

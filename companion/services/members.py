@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion import texts
 from companion.core.checklist import ChecklistItem, build_checklist
+from companion.core.cooldowns import check_wait
 from companion.core.handles import Handle, HandleError
 from companion.core.models import CachedAccount, Campaign, Member
 from companion.core.roster import RosterEntry
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERIFY_CODE_LIFETIME = timedelta(hours=24)
-MANUAL_CHECK_COOLDOWN = timedelta(seconds=60)
 # Unambiguous characters only: members copy this code by hand on a phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_PREFIX = "MOVE-"
@@ -160,15 +160,41 @@ class MemberService:
         report = MoveReport.from_dict(latest) if latest else None
         return MemberState(member, report, build_checklist(member.last_status, ticked))
 
-    def claim_manual_check(self, guild_id: int, user_id: int) -> None:
-        """Allow one manual check per member per cooldown (refuse with the wait otherwise)."""
+    def _last_asked(self, state: MemberState) -> datetime | None:
+        """When the member's servers were last asked: the stored check, or one under way."""
+        member = state.member
+        times = [
+            moment
+            for moment in (
+                member.last_checked_at,
+                self._last_manual_check.get((member.guild_id, member.user_id)),
+            )
+            if moment is not None
+        ]
+        return max(times) if times else None
+
+    async def fresh_state(self, guild_id: int, user_id: int) -> MemberState | None:
+        """The stored state while the servers were asked within the cooldown, else None.
+
+        None also claims the check: the caller asks the servers (``check``) at once.
+        """
+        state = await self.state(guild_id, user_id)
         now = self.services.clock.now()
-        key = (guild_id, user_id)
-        last = self._last_manual_check.get(key)
-        if last is not None and now - last < MANUAL_CHECK_COOLDOWN:
-            wait = (MANUAL_CHECK_COOLDOWN - (now - last)).total_seconds()
-            raise UserFacingError(texts.COOLDOWN.format(seconds=max(1, round(wait))))
-        self._last_manual_check[key] = now
+        if check_wait(self._last_asked(state), now):
+            return state
+        self._last_manual_check[(guild_id, user_id)] = now
+        return None
+
+    async def claim_check(self, guild_id: int, user_id: int) -> None:
+        """Allow asking the servers once per cooldown (refuse with the wait otherwise)."""
+        state = await self.state(guild_id, user_id)
+        now = self.services.clock.now()
+        wait = check_wait(self._last_asked(state), now)
+        if wait:
+            raise UserFacingError(
+                texts.COOLDOWN.format(seconds=max(1, round(wait.total_seconds())))
+            )
+        self._last_manual_check[(guild_id, user_id)] = now
 
     async def check(self, guild_id: int, user_id: int) -> MemberState:
         """Recheck one member against the servers and store what was found."""

@@ -715,6 +715,16 @@ class Store:
             [outcome, guild_id, user_id, key],
         )
 
+    def pending_dm_reminders(self, guild_id: int) -> list[tuple[Member, str]]:
+        """Direct messages claimed but never recorded as sent (a crash in between)."""
+        rows = self.db.query(
+            """SELECT m.*, d.reminder_key AS claimed_key FROM dm_reminders_sent d
+               JOIN members m ON m.guild_id = d.guild_id AND m.user_id = d.user_id
+               WHERE d.guild_id = ? AND d.outcome = 'pending' ORDER BY d.user_id""",
+            [guild_id],
+        )
+        return [(_member(row), row["claimed_key"]) for row in rows]
+
     def dm_reminder_count(self, guild_id: int, outcome: str | None = None) -> int:
         """How many direct-message reminders were sent (optionally with one outcome)."""
         sql = "SELECT count(*) AS n FROM dm_reminders_sent WHERE guild_id = ?"

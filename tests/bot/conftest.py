@@ -30,7 +30,7 @@ from companion.standins.discord import (
     StoredMessage,
     point_discord_py_at,
 )
-from companion.standins.mastodon import Fediverse, MastodonStandIn
+from companion.standins.mastodon import Fediverse, Flavour, MastodonStandIn
 from companion.store import Store
 
 APP_ID = 1200000000000000001
@@ -211,14 +211,18 @@ def text_of(message: StoredMessage) -> str:
 
 @asynccontextmanager
 async def running_world(
-    db: Path, *, background: bool = False, **campaign: Any
+    db: Path,
+    *,
+    background: bool = False,
+    old_flavour: Flavour = Flavour.MASTODON,
+    **campaign: Any,
 ) -> AsyncIterator[World]:
     """Start the stand-ins, then the real bot exactly as ``companion run`` does."""
     async with AsyncExitStack() as stack:
         fediverse = Fediverse()
         clock = TestClock(START)
         old = await stack.enter_async_context(
-            MastodonStandIn("old.example", fediverse=fediverse, clock=clock)
+            MastodonStandIn("old.example", old_flavour, fediverse=fediverse, clock=clock)
         )
         new = await stack.enter_async_context(
             MastodonStandIn("new.example", fediverse=fediverse, clock=clock)

@@ -585,11 +585,53 @@ async def test_announce_where_the_bot_cannot_post(tmp_path) -> None:
 async def test_announce_where_the_bot_cannot_pin(world: World) -> None:
     await world.discord.set_bot_channel_access(CHANNEL, can_pin=False)
     _, answer = await run(world, "campaign announce")
-    assert answer.content == texts.ANNOUNCE_POSTED.format(
-        channel=f"<#{CHANNEL}>", pinned=texts.ANNOUNCE_NOT_PINNED
+    assert answer.content == (
+        f"Posted the announcement in <#{CHANNEL}>, but it could not be pinned: the bot lacks "
+        "the Pin Messages permission there. Give it that permission, then pin the "
+        "announcement from its message menu."
     )
     [post] = bot_posts(world, CHANNEL)
     assert not post.pinned
+    # Posted all the same: the scheduled announcement is not posted a second time.
+    sent = await stored(world, Store.reminders_sent, GUILD_ID)
+    assert [record.message_id for record in sent.values()] == [post.id]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "cause"),
+    [
+        (
+            400,
+            {"message": "Maximum number of pins reached (250)", "code": 30003},
+            "the channel already has as many pinned messages as Discord allows. Unpin an "
+            "old one, then pin the announcement from its message menu.",
+        ),
+        (
+            404,
+            {"message": "Unknown Message", "code": 10008},
+            "the message was deleted before the bot could pin it. Run `/campaign announce` "
+            "again to post it anew.",
+        ),
+        (
+            503,
+            {"message": "Service Unavailable", "code": 0},
+            "Discord did not answer just now. Pin the announcement from its message menu.",
+        ),
+    ],
+    ids=["pin-limit", "message-deleted", "discord-down"],
+)
+async def test_announce_says_why_pinning_failed(
+    world: World, status: int, body: dict[str, Any], cause: str
+) -> None:
+    world.discord.fail_next("/channels/*pins/*", method="PUT", status=status, body=body)
+    _, answer = await run(world, "campaign announce")
+    assert answer.content == (
+        f"Posted the announcement in <#{CHANNEL}>, but it could not be pinned: {cause}"
+    )
+    assert "Pin Messages permission" not in answer.content
+    [post] = bot_posts(world, CHANNEL)
+    assert not post.pinned
+    assert world.discord.requests_to("PUT", "/channels/*pins/*")[-1].injected
 
 
 # -- exports ---------------------------------------------------------------------------------
@@ -759,3 +801,24 @@ async def test_member_card_and_unlink(world: World) -> None:
     _, nobody = await run(world, "campaign member", {"user": BOB.id})
     assert nobody.content == texts.MEMBER_NOT_LINKED.format(name="Bob")
     assert_nobody_pinged(world)
+
+
+async def test_counts_of_one_read_in_the_singular(world: World) -> None:
+    await link(world, ALICE)
+    await list_member(world, ALICE)
+    answer, _ = await export(world, "csv")
+    assert answer.content == "Here is the roster as a CSV spreadsheet: 1 member."
+    roster = await world.reply(await world.slash("move roster", user=BOB))
+    [embed] = roster.embeds
+    assert embed["footer"]["text"].startswith("Page 1 of 1 · 1 member · follow them all: ")
+    record = await world.slash("campaign recheck", user=ORGANISER)
+    await world.discord.wait_for(
+        lambda: (final_message(record) or answer_stub).content.startswith("Recheck finished"),
+        timeout=20,
+        what="the recheck's summary",
+    )
+    assert (await world.reply(record)).content.startswith("Recheck finished: 1 member checked in ")
+    await link(world, BOB)
+    await list_member(world, BOB)
+    answer, _ = await export(world, "csv")
+    assert answer.content == "Here is the roster as a CSV spreadsheet: 2 members."

@@ -6,7 +6,11 @@ import re
 import sqlite3
 from contextlib import AsyncExitStack
 
-from companion.standins.mastodon import Fault, FaultKind
+import pytest
+
+from companion import texts
+from companion.core.cooldowns import CHECK_COOLDOWN, describe
+from companion.standins.mastodon import Fault, FaultKind, Flavour
 from companion.store import Store
 from tests.bot.conftest import (
     ALICE,
@@ -19,6 +23,7 @@ from tests.bot.conftest import (
     start_bot,
     text_of,
 )
+from tests.paths import REPO
 
 LINK = {"old": "@alice@old.example", "new": "alice@new.example"}
 
@@ -136,14 +141,12 @@ async def test_autocomplete_suggests_the_campaign_servers(world):
 async def test_status_card_follows_the_move_and_check_again_has_a_cooldown(world):
     await link(world)
     alias(world)
-    status = await world.reply(await world.slash("move status"))
-    assert "Alias not set" in text_of(status)  # from the store: no server call yet
-
-    checked = await world.click(status, f"mc:recheck:{ALICE.id}")
-    assert checked.callbacks[0].type == 6  # deferred update of the same card
-    await world.until(lambda: "Ready to move" in text_of(final_message(checked)), "the edit")
-    card = final_message(checked)
-    assert card.id == status.id
+    world.clock.advance(minutes=2)  # the link's check is now older than the cooldown
+    record = await world.slash("move status")
+    assert record.callbacks[0].type == 5  # deferred: the servers are asked
+    card = await world.reply(record)
+    assert card.content == texts.STATUS_CHECKED_NOW
+    assert "Ready to move" in text_of(card)  # the alias set since the link, seen at once
     assert "Move to a different account" in text_of(card)
 
     again = await world.click(card, f"mc:recheck:{ALICE.id}")
@@ -155,8 +158,32 @@ async def test_status_card_follows_the_move_and_check_again_has_a_cooldown(world
     world.clock.advance(minutes=2)
     world.old.state.move("alice", world.new.state.actor_uri("alice"))
     moved = await world.click(card, f"mc:recheck:{ALICE.id}")
+    assert moved.callbacks[0].type == 6  # deferred update of the same card
     await world.until(lambda: "**Moved**" in text_of(final_message(moved)), "the edit")
+    assert final_message(moved).id == card.id
     assert world.store().member(GUILD_ID, ALICE.id).moved_at is not None
+
+
+async def test_status_within_the_cooldown_says_when_the_servers_were_asked(world):
+    await link(world)
+    world.clock.advance(seconds=20)
+    alias(world)
+    asked = sum(server.stats.requests.total() for server in (world.old, world.new))
+    record = await world.slash("move status")
+    assert record.callbacks[0].type == 4  # answered at once from the store
+    card = await world.reply(record)
+    checked_at = world.store().member(GUILD_ID, ALICE.id).last_checked_at
+    assert card.content == (
+        f"The bot asked your servers <t:{int(checked_at.timestamp())}:R>: they are asked again "
+        "once the last check is more than a minute old. Press **Check again** or run "
+        "`/move status` after that."
+    )
+    assert "Alias not set" in text_of(card)  # what that check found, said to be from then
+    assert sum(server.stats.requests.total() for server in (world.old, world.new)) == asked
+    world.clock.advance(seconds=41)
+    later = await world.reply(await world.slash("move status"))
+    assert later.content == texts.STATUS_CHECKED_NOW
+    assert "Ready to move" in text_of(later)
 
 
 async def test_someone_elses_buttons_do_nothing_for_you(world):
@@ -386,6 +413,7 @@ async def test_buttons_keep_working_after_a_restart(tmp_path):
         first.new.create_account("alice")
         message = await link(first)
         alias(first)
+        first.clock.advance(minutes=2)  # past the link's check: Check again asks the servers
         # The first bot goes away; a new process starts on the same file and stand-ins.
         await first.bot.close()
         async with AsyncExitStack() as stack:
@@ -413,3 +441,63 @@ async def test_an_old_account_deleted_after_linking_is_reported_not_refused(worl
     world.clock.advance(minutes=2)
     state = await world.services.members.check(GUILD_ID, ALICE.id)
     assert state.report.status.value == "old_account_gone"
+
+
+def test_the_guide_says_what_move_status_does():
+    """Common problems sends members to /move status: it must promise what the bot does."""
+    page = (REPO / "guide" / "problems" / "index.md").read_text(encoding="utf-8")
+    promise = (
+        f"asks your servers again once its last check is more than {describe(CHECK_COOLDOWN)} old"
+    )
+    sections = {
+        name: page.split(f"{{ #{name} }}")[1].split("\n## ")[0]
+        for name in ("alias-missing", "server-unreachable")
+    }
+    for name, section in sections.items():
+        assert "`/move status`" in section, name
+        assert " ".join(promise.split()) in " ".join(section.split()), name
+    told = texts.STATUS_RECENT.format(when="<t:0:R>", cooldown=describe(CHECK_COOLDOWN))
+    assert f"more than {describe(CHECK_COOLDOWN)} old" in told
+
+
+NOT_IN_APPS = "the settings are not in most apps"
+WAIT_NOT_RETRY = (
+    "wait: your old server can keep an older copy of your new profile for up to 24 hours, "
+    "so try again later rather than again and again"
+)
+
+
+@pytest.mark.parametrize(
+    ("flavour", "cooldown"), [(Flavour.MASTODON, "30 days"), (Flavour.GOTOSOCIAL, "7 days")]
+)
+async def test_the_status_card_tells_what_the_guide_tells(tmp_path, flavour, cooldown):
+    """Where the settings are, the cooldown of the old server's software, and to wait."""
+    async with running_world(tmp_path / "bot.db", old_flavour=flavour) as world:
+        world.old.create_account("alice", followers_count=120)
+        world.new.create_account("alice")
+        linked = " ".join(text_of(await link(world)).split())
+        assert NOT_IN_APPS in linked  # "Alias not set": set it on the website
+        alias(world)
+        world.clock.advance(minutes=2)
+        ready = " ".join(text_of(await world.reply(await world.slash("move status"))).split())
+        assert "Ready to move" in ready
+        assert NOT_IN_APPS in ready
+        assert f"Afterwards your old account cannot move again for {cooldown}." in ready
+        assert WAIT_NOT_RETRY in ready
+
+        move(world)
+        world.clock.advance(minutes=2)
+        moved = " ".join(text_of(await world.reply(await world.slash("move status"))).split())
+        assert "**Moved**" in moved
+        assert f"It cannot move again for {cooldown} after the move." in moved
+
+
+async def test_link_says_the_same_username_is_fine(world):
+    [group] = [c for c in world.discord.commands() if c["name"] == "move"]
+    [link_command] = [o for o in group["options"] if o["name"] == "link"]
+    [new_option] = [o for o in link_command["options"] if o["name"] == "new"]
+    assert "the same username as before is fine" in new_option["description"]
+    same = await world.reply(
+        await world.slash("move link", {"old": "alice@old.example", "new": "alice@old.example"})
+    )
+    assert "Keeping your username is fine, but the new account is on new.example" in same.content

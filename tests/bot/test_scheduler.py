@@ -472,3 +472,29 @@ async def test_the_background_loop_runs_by_itself(tmp_path: Path) -> None:
 def roster_title(count: str) -> str:
     """The roster post's first line, as the bot words it."""
     return "**" + texts.ROSTER_POST_TITLE.format(community="Birders", count=count) + "**"
+
+
+async def test_reminders_tell_what_to_export_and_the_cooldown(quiet: World) -> None:
+    world = quiet
+    scheduler = Scheduler(world.bot, world.services)
+    await ticked(world, scheduler, due_at(world, "announce") + timedelta(minutes=1))
+    await ticked(world, scheduler, due_at(world, "d-7") + timedelta(minutes=1))
+    await ticked(world, scheduler, due_at(world, "d-3") + timedelta(minutes=1))
+    posts = {
+        m.embeds[0]["title"]: " ".join(m.embeds[0]["description"].split())
+        for m in bot_posts(world, CHANNEL)
+        if m.embeds
+    }
+    week = posts["One week left to move to new.example"]
+    assert "the same username as on old.example is fine" in week
+    assert "the settings are not in most apps" in week
+    assert (
+        "open Import and export > Export and download your follows, lists, blocks, mutes, "
+        "domain blocks and bookmarks; on Mastodon 4.6 or later, your filters too." in week
+    )
+    three = posts["Three days left to move to new.example"]
+    assert "settings on the servers' websites, not in most apps" in three
+    assert (
+        "after a move, the old account cannot move again for 30 days on Mastodon "
+        "(7 days on GoToSocial)." in three
+    )

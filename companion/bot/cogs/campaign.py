@@ -20,9 +20,10 @@ from companion import texts
 from companion.bot import cards, organiser_views, views
 from companion.bot.followers import add_community_followers
 from companion.bot.permissions import require_organiser
-from companion.bot.posting import Outcome, guild_channel, post_reminder
+from companion.bot.posting import Outcome, guild_channel, pin_failure, post_reminder
 from companion.core.exports import FORMATS
-from companion.core.text import discord_timestamp, escape_markdown
+from companion.core.reminders import reference_line
+from companion.core.text import discord_timestamp, escape_markdown, plural
 from companion.errors import UserFacingError
 from companion.services.campaigns import MEDIA_ZIP, fit_for_upload, upload_batches
 
@@ -157,7 +158,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         report, _ = await self.services.campaigns.progress(guild_id, chart=False)
         try:
             await interaction.edit_original_response(
-                content=texts.RECHECK_DONE.format(
+                content=plural(summary.total, *texts.RECHECK_DONE).format(
                     total=f"{summary.total:,}", seconds=round(summary.seconds)
                 ),
                 embed=organiser_views.progress_card(report),
@@ -221,18 +222,26 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
             ),
             colour=cards.BLUE,
         )
+        # Claimed first and marked, like every reminder: a crash before the record is
+        # settled on start-up by finding this post, never by posting it twice.
+        claimed = await self.services.campaigns.claim_announcement(campaign)
+        if claimed is not None:
+            embed.set_footer(text=reference_line(campaign.guild_id, claimed))
         try:
             message = await channel.send(embed=embed)
-        except discord.Forbidden as exc:
-            raise UserFacingError(texts.CHANNEL_FORBIDDEN.format(channel=mention)) from exc
         except discord.HTTPException as exc:
+            if claimed is not None:
+                await self.services.campaigns.release(campaign.guild_id, claimed)
+            if isinstance(exc, discord.Forbidden):
+                raise UserFacingError(texts.CHANNEL_FORBIDDEN.format(channel=mention)) from exc
             raise UserFacingError(texts.ANNOUNCE_FAILED) from exc
         try:
             await message.pin()
             pinned = texts.ANNOUNCE_PINNED
-        except discord.HTTPException:
-            pinned = texts.ANNOUNCE_NOT_PINNED
-        await self.services.campaigns.mark_announced(campaign, message.id)
+        except discord.HTTPException as exc:
+            log.warning("Could not pin the announcement in guild %s: %s", campaign.guild_id, exc)
+            pinned = pin_failure(exc)
+        await self.services.campaigns.mark_announced(campaign, message.id, claimed)
         scheduler = getattr(interaction.client, "scheduler", None)
         if scheduler is not None:
             scheduler.wake()  # the opted-in members' direct messages go out in the background
@@ -259,7 +268,9 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
                     format=format,
                 )
             )
-        message = texts.EXPORT_ATTACHED.format(label=EXPORT_LABELS[format], count=f"{rows:,}")
+        message = plural(rows, *texts.EXPORT_ATTACHED).format(
+            label=EXPORT_LABELS[format], count=f"{rows:,}"
+        )
         if len(files) > 1:
             message += texts.EXPORT_SPLIT.format(files=len(files))
         zipped = [f.name.removesuffix(".zip") for f in uploads if f.media_type == MEDIA_ZIP]

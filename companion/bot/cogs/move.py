@@ -83,11 +83,23 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
 
     @app_commands.command(name="status", description=texts.STATUS)
     async def status(self, interaction: discord.Interaction) -> None:
-        """Show the status card from the latest check (Check again rechecks)."""
+        """Ask the servers unless they were asked within the cooldown, then show the card."""
         guild_id = views.guild_of(interaction)
-        state = await self.services.members.state(guild_id, interaction.user.id)
+        members = self.services.members
+        state = await members.fresh_state(guild_id, interaction.user.id)
         campaign = await self.services.campaign(guild_id)
-        await interaction.response.send_message(
+        if state is not None:
+            await interaction.response.send_message(
+                cards.freshness_note(state.member, self.services.clock.now()),
+                embed=cards.status_card(state.member, state.report, state.checklist, campaign),
+                view=views.status_view(state, campaign.guide_url),
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        state = await members.check(guild_id, interaction.user.id)
+        await interaction.followup.send(
+            texts.STATUS_CHECKED_NOW,
             embed=cards.status_card(state.member, state.report, state.checklist, campaign),
             view=views.status_view(state, campaign.guide_url),
             ephemeral=True,

@@ -26,7 +26,7 @@ from .models import (
 )
 from .payloads import CommandNotVisible
 from .rest import GATEWAY_PATH
-from .server import DiscordStandin
+from .server import DiscordStandin, HeldRequest
 
 __all__ = [
     "ALL_PERMISSIONS",
@@ -37,6 +37,7 @@ __all__ = [
     "CommandNotVisible",
     "DiscordStandin",
     "GuildSpec",
+    "HeldRequest",
     "Intent",
     "InteractionRecord",
     "MemberSpec",

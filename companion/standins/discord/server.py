@@ -5,6 +5,7 @@ Waiting methods take a plain `timeout=` (ASYNC109 is silenced on them): tests re
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import fnmatch
 import hashlib
@@ -56,6 +57,36 @@ class _Failure:
         return self.remaining > 0 and same_method and fnmatch.fnmatchcase(path, self.pattern)
 
 
+@dataclass
+class HeldRequest:
+    """A request the stand-in stops at, so a test can act (kill the client) at that moment.
+
+    ``handled=False`` stops it before Discord does anything (as if it was never sent);
+    ``handled=True`` lets Discord do the work and holds only the answer.
+    """
+
+    method: str | None
+    pattern: str
+    handled: bool
+    record: RecordedRequest | None = None
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, path: str) -> bool:
+        same_method = self.method is None or self.method.upper() == method
+        return self.record is None and same_method and fnmatch.fnmatchcase(path, self.pattern)
+
+    async def wait(self, timeout: float = 10.0) -> RecordedRequest:  # noqa: ASYNC109
+        """Wait until the request arrived (and, if ``handled``, was carried out)."""
+        await asyncio.wait_for(self.arrived.wait(), timeout)
+        assert self.record is not None
+        return self.record
+
+    def release(self) -> None:
+        """Let the request go on: an unhandled one is then dropped with a 503."""
+        self.released.set()
+
+
 class DiscordStandin:
     """A local Discord (REST + Gateway) that an unmodified discord.py client can run against.
 
@@ -102,6 +133,7 @@ class DiscordStandin:
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self._failures: list[_Failure] = []
+        self._holds: list[HeldRequest] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -378,6 +410,19 @@ class DiscordStandin:
         body = {**RATE_LIMIT_BODY, "retry_after": retry_after}
         self.fail_next(pattern, status=429, method=method, body=body, headers=headers, times=times)
 
+    def hold_next(
+        self, pattern: str, *, method: str | None = None, handled: bool = False
+    ) -> HeldRequest:
+        """Stop the next request whose path matches the glob until the test releases it.
+
+        For crash tests: wait for it, kill the client process, then release it. With
+        ``handled=False`` Discord never carries it out; with ``handled=True`` it is carried
+        out (a message is created) and only the answer is held back.
+        """
+        hold = HeldRequest(method, pattern, handled)
+        self._holds.append(hold)
+        return hold
+
     def close_dms(self, user_id: int, closed: bool = True) -> None:
         """Make DMs to this user fail with 50007 (or open them again)."""
         spec = self.world.find_user(user_id)
@@ -505,9 +550,16 @@ class DiscordStandin:
         )
         self.requests.append(record)
         request[RECORD] = record
+        hold = next((h for h in self._holds if h.matches(request.method, path)), None)
+        if hold is not None:
+            hold.record = record
         try:
             record.json, record.files = await _read_body(request)
             failure = next((f for f in self._failures if f.matches(request.method, path)), None)
+            if hold is not None and not hold.handled:
+                hold.arrived.set()
+                await hold.released.wait()
+                raise ApiError(503, {"message": "stand-in: held request dropped", "code": 0})
             if failure is not None:
                 failure.remaining -= 1
                 record.injected = True
@@ -531,6 +583,9 @@ class DiscordStandin:
                     )
                 )
             response = json_response(exc.body, status=exc.status, headers=exc.headers)
+        if hold is not None and hold.handled:
+            hold.arrived.set()
+            await hold.released.wait()
         _add_rate_limit_headers(response, request.method, route, injected=record.injected)
         record.status = response.status
         if isinstance(response, web.Response) and response.body is not None:
