@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from companion.core.statuses import MoveStatus
 
 if TYPE_CHECKING:
-    from .runner import RehearsalResult
+    from .result import RehearsalResult
 
 FINISHED = {MoveStatus.MOVED.value, MoveStatus.FOLLOWERS_ARRIVED.value}
 

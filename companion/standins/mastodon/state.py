@@ -406,12 +406,10 @@ class MastodonState:
             account.deleted = True
             account.gone = gone
 
-    # -- JSON views (built in payloads.py) ---------------------------------------------------
+    # -- JSON views (the Account entity is built at the end of this module) ------------------
 
     def account_json(self, ref: AccountRef) -> dict[str, Any]:
         """The REST Account as this server shows it to anyone."""
-        from .payloads import account_json  # payloads reads state; import late to avoid a cycle
-
         return account_json(self, self.get(ref))
 
     def remote_account_json(self, ref: AccountRef) -> dict[str, Any]:
@@ -453,3 +451,84 @@ def _encode(value: int, alphabet: str, width: int) -> str:
         value, rest = divmod(value, base)
         digits.append(alphabet[rest])
     return "".join(reversed(digits))
+
+
+# -- the REST Account entity (payloads.py builds the other bodies) ------------------------
+
+
+def account_json(state: MastodonState, account: StandInAccount) -> dict[str, Any]:
+    """The REST Account entity; ``moved`` only when moved (absent, not null, otherwise)."""
+    data = _account_core(state, account)
+    if account.moved_to_uri is not None and state.traits.shows_moved:
+        data["moved"] = _moved_json(state, account)
+    return data
+
+
+def _account_core(state: MastodonState, account: StandInAccount) -> dict[str, Any]:
+    base = state.base_url
+    hidden = account.suspended
+    avatar = f"{base}/avatars/original/missing.png"
+    header = f"{base}/headers/original/missing.png"
+    data: dict[str, Any] = {
+        "id": account.id,
+        "username": account.username,
+        "acct": account.username,
+        "display_name": "" if hidden else account.display_name,
+        "locked": account.locked,
+        "bot": account.bot,
+        "discoverable": None if hidden else True,
+        "indexable": False,
+        "group": False,
+        "created_at": date_midnight(account.created_at),
+        "note": "" if hidden else account.note,
+        "url": state.profile_url(account),
+        "uri": state.actor_uri(account),
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "avatar_description": "",
+        "header": header,
+        "header_static": header,
+        "header_description": "",
+        "followers_count": 0 if hidden else account.followers_count,
+        "following_count": 0 if hidden else account.following_count,
+        "statuses_count": 0 if hidden else account.statuses_count,
+        "last_status_at": None if hidden or not account.statuses_count else "2026-08-01",
+        "hide_collections": None,
+        "show_media": True,
+        "show_media_replies": True,
+        "show_featured": True,
+        "noindex": False,
+        "feature_approval": {"automatic": [], "manual": [], "current_user": "denied"},
+        "emojis": [],
+        "roles": [],
+        "fields": []
+        if hidden
+        else [
+            {"name": name, "value": value, "verified_at": None} for name, value in account.fields
+        ],
+    }
+    if not state.traits.account_uri:
+        del data["uri"]
+    if hidden:
+        data["suspended"] = True
+    return data
+
+
+def _moved_json(state: MastodonState, account: StandInAccount) -> dict[str, Any] | None:
+    """The target embedded one level deep; null when the target is no longer available."""
+    found = state.moved_target(account)
+    if found is not None:
+        target_state, target = found
+        if not target.visible or target.suspended:
+            return None
+        return target_state.remote_account_json(target)
+    if account.moved_snapshot is None:
+        return None
+    snapshot = dict(account.moved_snapshot)
+    snapshot.pop("moved", None)  # only one level deep
+    return snapshot
+
+
+def date_midnight(moment: datetime) -> str:
+    """Mastodon rounds ``created_at`` to the day in API answers."""
+    return moment.strftime("%Y-%m-%dT00:00:00.000Z")
