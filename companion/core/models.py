@@ -87,11 +87,6 @@ class Member:
         """The servers confirmed the move (followers may still be arriving)."""
         return self.moved_at is not None
 
-    @property
-    def in_roster(self) -> bool:
-        """Listed publicly: moved, verified, and said yes to the roster."""
-        return self.has_moved and self.is_verified and self.roster_consent is True
-
 
 @dataclass(frozen=True, slots=True)
 class Observation:

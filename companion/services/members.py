@@ -18,7 +18,7 @@ from companion import texts
 from companion.core.checklist import ChecklistItem, build_checklist
 from companion.core.handles import Handle, HandleError
 from companion.core.models import CachedAccount, Campaign, Member
-from companion.core.roster import RosterEntry
+from companion.core.roster import RosterEntry, is_findable
 from companion.core.statuses import CachedAccounts, MoveReport, MoveStatus
 from companion.errors import UserFacingError
 from companion.store import CheckRecord, HandleTakenError, Store
@@ -301,11 +301,9 @@ class MemberService:
 
     # -- other members ---------------------------------------------------------------
     async def listed_member(self, guild_id: int, user_id: int) -> Member | None:
-        """Another member's link, only if they consented to the roster."""
+        """Another member's link, only if ``/move whois`` may show it (``WHOIS_RULE``)."""
         member = await self.store.call(Store.member, guild_id, user_id)
-        if member is None or member.roster_consent is not True or not member.is_verified:
-            return None
-        return member
+        return member if member is not None and is_findable(member) else None
 
     async def roster(self, guild_id: int) -> list[RosterEntry]:
         """The public roster: moved, verified, consenting members."""

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from companion.core.handles import Handle
 from companion.core.models import CachedAccount, Campaign, Member, Observation, utcnow
-from companion.core.roster import RosterEntry
+from companion.core.roster import ROSTER_RULE, Requirement, RosterEntry
 from companion.store.schema import migrations
 
 P = ParamSpec("P")
@@ -32,6 +32,16 @@ BUSY_TIMEOUT_SECONDS = 15.0
 # Checks kept per member: the organisers' history needs the recent ones, not every
 # six-hourly recheck of a long campaign (each report is a few kilobytes).
 CHECKS_KEPT_PER_MEMBER = 50
+
+
+def _sql(requirement: Requirement) -> str:
+    """One of the core's conditions on a member, on the column of the same name."""
+    column = requirement.field  # a Literal of three column names, never user input
+    return f"{column} IS NOT NULL" if requirement.must_be == "set" else f"{column} = 1"
+
+
+# The core's ROSTER_RULE in SQL (built from it, never written out by hand here).
+LISTED_SQL = " AND ".join(_sql(requirement) for requirement in ROSTER_RULE)
 
 
 class StoreError(Exception):
@@ -220,9 +230,8 @@ class Store:
     def roster(self, guild_id: int) -> list[RosterEntry]:
         """The public roster read straight from the rows (fast for tens of thousands)."""
         rows = self.db.execute(
-            """SELECT display_name, old_handle, new_handle, moved_at FROM members
-               WHERE guild_id = ? AND moved_at IS NOT NULL AND verified_at IS NOT NULL
-               AND roster_consent = 1 ORDER BY moved_at, user_id""",
+            f"""SELECT display_name, old_handle, new_handle, moved_at FROM members
+                WHERE guild_id = ? AND {LISTED_SQL} ORDER BY moved_at, user_id""",  # noqa: S608
             [guild_id],
         ).fetchall()
         entries = []
@@ -237,7 +246,8 @@ class Store:
                     verified=True,
                 )
             )
-        return entries  # one row per new handle: the unique index guarantees it
+        # One row per new account: the unique index (guild_id, new_handle) guarantees it.
+        return entries
 
     def member_state(
         self, guild_id: int, user_id: int
@@ -704,9 +714,8 @@ class Store:
     def moves_to_announce(self, guild_id: int, limit: int) -> list[Member]:
         """Listed members whose move was not announced yet, earliest move first."""
         rows = self.db.query(
-            """SELECT * FROM members WHERE guild_id = ? AND moved_at IS NOT NULL
-               AND verified_at IS NOT NULL AND roster_consent = 1
-               AND move_announced_at IS NULL ORDER BY moved_at, user_id LIMIT ?""",
+            f"""SELECT * FROM members WHERE guild_id = ? AND {LISTED_SQL}
+                AND move_announced_at IS NULL ORDER BY moved_at, user_id LIMIT ?""",  # noqa: S608
             [guild_id, limit],
         )
         return [_member(row) for row in rows]
