@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from companion.standins.discord import MemberSpec
@@ -212,7 +212,7 @@ async def _organiser_setup(
     """/campaign setup (with Confirm), /campaign announce and a look at the schedule."""
     zone_typed = TIMEZONE.split("/")[-1][:3].lower()
     deadline_text = timeline.deadline.strftime("%Y-%m-%d %H:%M")
-    options = {
+    options: dict[str, Any] = {
         "old_server": OLD_SERVER,
         "new_server": NEW_SERVER,
         "deadline": deadline_text,

@@ -102,7 +102,7 @@ def rehearsal_settings(
 ) -> Settings:
     """Settings aimed at the stand-ins; nothing is read from the environment or files."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database=database,
         discord_guild_id=GUILD_ID,
         allow_private_addresses=True,

@@ -306,9 +306,9 @@ class Store:
                 row["followers_before"] = followers_before
                 row["followers_recorded_at"] = _ts(now)
             if previous is None:
-                self.db["members"].insert(row)
+                self.db.table("members").insert(row)
             else:
-                self.db["members"].update((guild_id, user_id), row)
+                self.db.table("members").update((guild_id, user_id), row)
         member = self.member(guild_id, user_id)
         assert member is not None
         return member
@@ -336,7 +336,7 @@ class Store:
         with self.transaction():
             if self.member(guild_id, user_id) is None:
                 raise NotLinkedError(f"user {user_id} has no link in guild {guild_id}")
-            self.db["members"].update((guild_id, user_id), values)
+            self.db.table("members").update((guild_id, user_id), values)
         member = self.member(guild_id, user_id)
         assert member is not None
         return member
@@ -443,7 +443,7 @@ class Store:
         exists = self.member(guild_id, check.user_id)
         if exists is None:
             return  # the member forgot themselves while the check ran: store nothing
-        self.db["observations"].insert(
+        self.db.table("observations").insert(
             {
                 "guild_id": guild_id,
                 "user_id": check.user_id,
@@ -471,7 +471,7 @@ class Store:
             values["moved_at"] = _ts(check.moved_at or check.checked_at)
         elif check.moved is False and exists.moved_at is not None:
             values["moved_at"] = None  # the redirect was cancelled on the old server
-        self.db["members"].update((guild_id, check.user_id), values)
+        self.db.table("members").update((guild_id, check.user_id), values)
 
     def observations(self, guild_id: int, user_id: int, limit: int = 20) -> list[Observation]:
         """A member's latest checks, newest first."""
@@ -556,7 +556,7 @@ class Store:
         ]
         if rows:
             with self.transaction():
-                self.db["accounts"].upsert_all(rows, pk=("guild_id", "handle"))
+                self.db.table("accounts").upsert_all(rows, pk=("guild_id", "handle"))
 
     # -- checklist --------------------------------------------------------------------
     def checklist(self, guild_id: int, user_id: int) -> dict[str, datetime]:
@@ -575,7 +575,7 @@ class Store:
             if self.member(guild_id, user_id) is None:
                 raise NotLinkedError(f"user {user_id} has no link in guild {guild_id}")
             if done:
-                self.db["checklist"].upsert(
+                self.db.table("checklist").upsert(
                     {
                         "guild_id": guild_id,
                         "user_id": user_id,
@@ -674,7 +674,7 @@ class Store:
     ) -> None:
         """Remember which messages show the roster, to edit rather than re-post."""
         with self.transaction():
-            self.db["roster_posts"].upsert(
+            self.db.table("roster_posts").upsert(
                 {
                     "guild_id": guild_id,
                     "channel_id": post.channel_id,

@@ -348,6 +348,7 @@ class MastodonState:
         account = self.get(old)
         moment = now or self.clock.now()
         found = self.fediverse.find_actor(target_actor_uri)
+        snapshot: dict[str, Any] | None
         if found is not None:
             target_state, target = found
             aliases = list(target.also_known_as) if target.visible else None
