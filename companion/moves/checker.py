@@ -209,6 +209,7 @@ class MoveChecker:
     # -- lifecycle -------------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        """Use the checker for an ``async with`` block."""
         return self
 
     async def __aexit__(
@@ -217,6 +218,7 @@ class MoveChecker:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Stop the workers and close the sessions (``aclose``)."""
         await self.aclose()
 
     async def aclose(self) -> None:

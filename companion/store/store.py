@@ -815,9 +815,11 @@ class AsyncStore:
         self._executor.shutdown(wait=True)
 
     async def __aenter__(self) -> AsyncStore:
+        """Open the store (migrated) for an ``async with`` block."""
         return await self.open()
 
     async def __aexit__(self, *exc_info: object) -> None:
+        """Close the store at the end of the block."""
         await self.close()
 
     async def call(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .aim import point_discord_py_at
-from .interactions import CommandNotVisible
+from .interactions import CommandNotVisibleError
 from .models import (
     ALL_PERMISSIONS,
     DEFAULT_BOT_PERMISSIONS,
@@ -31,7 +31,7 @@ __all__ = [
     "DEFAULT_EVERYONE_PERMISSIONS",
     "CallbackAttempt",
     "ChannelSpec",
-    "CommandNotVisible",
+    "CommandNotVisibleError",
     "DiscordStandin",
     "GuildSpec",
     "Intent",

@@ -23,7 +23,7 @@ from .state import World
 # --------------------------------------------------------------------------- interactions
 
 
-class CommandNotVisible(PermissionError):
+class CommandNotVisibleError(PermissionError):
     """The Discord client would not offer this command to this user (default_member_permissions)."""
 
 
@@ -179,13 +179,13 @@ class InteractionFactory:
         required = command.get("default_member_permissions")
         contexts = command.get("contexts")
         if contexts is not None and 0 not in contexts:
-            raise CommandNotVisible(f"/{command['name']} is not available in guilds")
+            raise CommandNotVisibleError(f"/{command['name']} is not available in guilds")
         if required is None:
             return
         have = self.world.channel_permissions(guild_id, channel_id, member.id, permissions)
         need = int(required)
         if have != ALL_PERMISSIONS and (need == 0 or have & need != need):
-            raise CommandNotVisible(
+            raise CommandNotVisibleError(
                 f"/{command['name']} needs permissions {need} (default_member_permissions); "
                 f"{member.username} has {have}. Pass enforce_permissions=False to send it anyway."
             )

@@ -113,7 +113,7 @@ TRAITS: dict[Flavour, Traits] = {
 }
 
 
-class MoveRefused(Exception):
+class MoveRefusedError(Exception):
     """Mastodon refused a move; ``code`` is its error key, ``message`` its English text."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -340,7 +340,7 @@ class MastodonState:
         *,
         target_also_known_as: Sequence[str] | None = None,
     ) -> None:
-        """Start a move ("Move to a different account"), or raise ``MoveRefused`` like Mastodon.
+        """Start a move ("Move to a different account"); raise ``MoveRefusedError`` if refused.
 
         The target's aliases come from ``target_also_known_as`` or, when the target is an
         account of a stand-in in the same fediverse, from that account.
@@ -360,15 +360,17 @@ class MastodonState:
             # Mastodon's order (AccountMigration): cooldown, then the target checks.
             cooldown = self.traits.cooldown
             if any(moment - when < cooldown for when in account.migrations):
-                raise MoveRefused("on_cooldown", "You are on cooldown")
+                raise MoveRefusedError("on_cooldown", "You are on cooldown")
             if aliases is None or snapshot is None:
-                raise MoveRefused("not_found", "could not be found")
+                raise MoveRefusedError("not_found", "could not be found")
             if target_actor_uri == self.actor_uri(account):
-                raise MoveRefused("move_to_self", "cannot be current account")
+                raise MoveRefusedError("move_to_self", "cannot be current account")
             if self.actor_uri(account) not in aliases:
-                raise MoveRefused("missing_also_known_as", "is not an alias of this account")
+                raise MoveRefusedError("missing_also_known_as", "is not an alias of this account")
             if account.moved_to_uri == target_actor_uri:
-                raise MoveRefused("already_moved", "is the same account you have already moved to")
+                raise MoveRefusedError(
+                    "already_moved", "is the same account you have already moved to"
+                )
             account.moved_to_uri = target_actor_uri
             account.moved_snapshot = dict(snapshot)
             account.migrations.append(moment)
