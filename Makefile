@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser lint format guide guide-build guide-figures bench rehearse clean help
+.PHONY: run test browser lint typecheck format guide guide-build guide-figures bench rehearse clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -20,9 +20,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## Run the bot (with a token) or, without one, the offline rehearsal
 	$(BIN)/companion run --rehearse-without-token
 
-test: browser $(STAMP)  ## Lint, format check and the whole test suite
+test: browser $(STAMP)  ## Lint, format check, type check and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 browser:  ## Install Debian's chromium and fonts for the guide's tests, or say how
@@ -31,6 +32,9 @@ browser:  ## Install Debian's chromium and fonts for the guide's tests, or say h
 lint: $(STAMP)  ## Lint and fix what ruff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+typecheck: $(STAMP)  ## Type-check the package (strict on companion/core)
+	$(BIN)/mypy
 
 guide: $(STAMP)  ## Serve the member guide on http://127.0.0.1:8000
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve

@@ -102,8 +102,7 @@ async def sample_report(old: MastodonStandIn, new: MastodonStandIn, settings: Se
         report = await checker.check(
             Handle("sample", "old.example"),
             Handle("sample", "new.example"),
-            new_server="new.example",
-            old_server="old.example",
+            campaign=Campaign(guild_id=GUILD, old_server="old.example", new_server="new.example"),
         )
     return json.dumps(report.to_dict(), sort_keys=True, default=str)
 

@@ -25,10 +25,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from companion.core.handles import Handle
+from companion.core.models import Campaign
 from companion.core.statuses import MoveStatus
 from companion.moves import MemberPair, MoveChecker
 from companion.settings import Settings
 from companion.standins.mastodon import Fediverse, MastodonStandIn, RateLimit
+
+CAMPAIGN = Campaign(guild_id=1, old_server="old.example", new_server="new.example")
 
 
 @dataclass
@@ -84,7 +87,7 @@ async def measure(
             print(f"  {label}: {done}/{total} members", flush=True)
 
     started = time.monotonic()
-    reports = await checker.recheck_many(pairs, progress)
+    reports = await checker.recheck_many(pairs, progress, campaign=CAMPAIGN)
     seconds = time.monotonic() - started
     counters = checker.request_counts()
     run = Run(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -34,6 +34,7 @@ from pydantic_settings import (
 )
 
 from companion.core.handles import HandleError, normalise_domain
+from companion.core.models import Campaign
 
 ENV_PREFIX = "COMPANION_"
 DEFAULT_CONFIG_FILE = Path("companion.toml")
@@ -152,15 +153,16 @@ class CampaignSettings(BaseModel):
             raise ValueError("old_server and new_server are the same server")
         return self
 
-    @property
-    def is_configured(self) -> bool:
-        """True once both servers and the deadline are known."""
-        return bool(self.old_server and self.new_server and self.deadline)
+    def to_campaign(self, guild_id: int = 0) -> Campaign:
+        """The core's campaign these settings describe: the one conversion, field by name.
 
-    @property
-    def zone(self) -> ZoneInfo:
-        """The campaign's time zone as an object."""
-        return ZoneInfo(self.timezone)
+        Every field the two share is copied (a field added to both needs no change here);
+        ``discord_invite`` is the guide's alone. Guild 0 stands for no guild in particular
+        (the guide, ``config check``).
+        """
+        ours = type(self).model_fields
+        shared = {f.name: getattr(self, f.name) for f in fields(Campaign) if f.name in ours}
+        return Campaign(guild_id=guild_id, **shared)
 
 
 class Settings(BaseSettings):
@@ -303,7 +305,7 @@ def load_settings(
     sources = _read_sources(path, env_file)
     Settings._config_file = path
     try:
-        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file, **overrides)
     except ValidationError as exc:
         raise SettingsError(_explain(exc, sources, overrides)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

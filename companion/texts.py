@@ -306,7 +306,10 @@ EXPORT_ATTACHED = (
     "Here is the roster as {label}: {count} members.",
 )
 EXPORT_SPLIT = " Split into {files} files because Mastodon imports at most 20,000 rows per file."
-EXPORT_EMPTY = "Nobody is on the roster yet, so there is nothing to export."
+EXPORT_EMPTY = (
+    "Nobody is on the roster yet, so there is nothing to export: members appear once they "
+    "have moved, verified their new account and agreed to be listed."
+)
 MEMBER_TITLE = "Member: {name}"
 MEMBER_NOT_LINKED = "{name} has not linked any accounts."
 MEMBER_HISTORY = "Recent checks"

@@ -41,7 +41,7 @@ def test_example_campaign_file_is_valid_and_complete(tmp_path):
     data = tomllib.loads(example.read_text(encoding="utf-8"))
     assert set(data["campaign"]) == set(Settings.model_fields["campaign"].annotation.model_fields)
     settings = load_settings(example, env_file=None)
-    assert settings.campaign.is_configured
+    assert settings.campaign.to_campaign().is_configured
 
 
 def test_example_env_file_names_only_real_settings(tmp_path):

@@ -8,6 +8,7 @@ and context, and the user gets a calm apology: never a traceback, never silence.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import discord
 from discord import app_commands
@@ -48,7 +49,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     message = message_for(error)
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None
-        custom_id = (interaction.data or {}).get("custom_id")
+        custom_id = _custom_id(interaction)
         log.error(
             "Unexpected error in %s (guild %s, user %s)",
             command or custom_id or "an interaction",
@@ -76,7 +77,14 @@ async def send_ephemeral(interaction: discord.Interaction, message: str) -> None
 def _what(interaction: discord.Interaction) -> str:
     if interaction.command is not None:
         return "/" + interaction.command.qualified_name
-    return str((interaction.data or {}).get("custom_id", "an interaction"))
+    return _custom_id(interaction) or "an interaction"
+
+
+def _custom_id(interaction: discord.Interaction) -> str | None:
+    """The pressed component's id, if the interaction came from one."""
+    data: Mapping[str, object] = interaction.data or {}
+    value = data.get("custom_id")
+    return None if value is None else str(value)
 
 
 class CompanionTree(app_commands.CommandTree):

@@ -61,7 +61,9 @@ async def _check(
     from companion.moves import MoveChecker  # Mastodon.py loads only for checks
 
     async with MoveChecker(settings) as checker:
-        return await checker.check(old, new, recorded_followers=followers_before)
+        return await checker.check(
+            old, new, campaign=settings.campaign.to_campaign(), recorded_followers=followers_before
+        )
 
 
 def render(report: MoveReport) -> str:

@@ -24,7 +24,7 @@ def config_check(ctx: click.Context) -> None:
     click.echo("Settings are valid.\n")
     for name, value, origin in effective_settings(settings):
         click.echo(f"  {name} = {value}    [{origin}]")
-    if not settings.campaign.is_configured:
+    if not settings.campaign.to_campaign().is_configured:
         click.echo(
             "\nNo campaign is configured yet (campaign.old_server, campaign.new_server, "
             "campaign.deadline). Organisers can also set it up with /campaign setup."

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 import click
 
 from companion.cli.context import fail, settings_from
-from companion.core.exports import FORMATS, ExportFile, export_roster
-from companion.core.models import Campaign
+from companion.core.exports import FORMATS, ExportFile
+from companion.errors import UserFacingError
+from companion.settings import Settings
 from companion.store import Store
 
 EXIT_USAGE = 2
@@ -52,17 +54,12 @@ def roster_export(
         if store.pending_migrations():
             fail(f"The database {path} is not up to date: run `companion db migrate` first.")
         guild_id = _choose_guild(store.guild_ids(), guild_id)
-        defaults = Campaign(guild_id=guild_id, community_name=settings.campaign.community_name)
-        campaign = store.campaign(guild_id, defaults)
-        entries = store.roster(guild_id)
     finally:
         store.close()
-    if not entries:
-        fail(
-            "Nobody is in the roster yet: members appear once they have moved, verified "
-            "their new account and agreed to be listed. Nothing was written."
-        )
-    files = export_roster(entries, campaign.community_name, fmt)
+    try:
+        files = asyncio.run(_export(settings, guild_id, fmt))
+    except UserFacingError as exc:
+        fail(f"{exc.message} Nothing was written.")
     targets = _targets(files, output)
     existing = [str(target) for target in targets.values() if target.exists()]
     if existing and not force:
@@ -74,6 +71,14 @@ def roster_export(
             fail(f"Could not write {targets[file.name]}: {exc.strerror or exc}")
         noun = "account" if file.rows == 1 else "accounts"
         click.echo(f"Wrote {targets[file.name]} ({file.rows:,} {noun}).")
+
+
+async def _export(settings: Settings, guild_id: int, fmt: str) -> list[ExportFile]:
+    """The files, made by the same service as ``/campaign export``."""
+    from companion.services import open_services  # the checker loads only when needed
+
+    async with open_services(settings) as services:
+        return await services.campaigns.export(guild_id, fmt)
 
 
 def _choose_guild(known: list[int], wanted: int | None) -> int:

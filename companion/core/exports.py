@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
-from companion.core.roster import RosterEntry, display_handle
+from companion.core.roster import RosterEntry, display_handle, one_per_new_account
 from companion.core.text import MARKDOWN_FILE_ESCAPES, clean_line, escape_markdown_file
 
 # app/models/form/import.rb: ROWS_PROCESSING_LIMIT.
@@ -146,17 +146,14 @@ class _Table:
 
 def unique_entries(entries: Iterable[RosterEntry]) -> list[RosterEntry]:
     """Entries in the given order, once per new account, and only importable handles."""
-    seen: set[str] = set()
-    unique = []
-    for entry in entries:
-        new = entry.new_handle.acct  # canonical, so equal strings mean the same account
-        # A handle outside Mastodon's alphabet (only possible in data written by hand) would
-        # break the rows around it and fail the import: it is left out, not escaped.
-        if new in seen or not (_ACCT.match(new) and _ACCT.match(entry.old_handle.acct)):
-            continue
-        seen.add(new)
-        unique.append(entry)
-    return unique
+    # A handle outside Mastodon's alphabet (only possible in data written by hand) would
+    # break the rows around it and fail the import: it is left out, not escaped.
+    importable = (
+        entry
+        for entry in entries
+        if _ACCT.match(entry.new_handle.acct) and _ACCT.match(entry.old_handle.acct)
+    )
+    return one_per_new_account(importable)
 
 
 def neutralise_formula(cell: str) -> str:

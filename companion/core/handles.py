@@ -106,6 +106,7 @@ class Handle:
     EXAMPLE: ClassVar[str] = "@yourname@example.social"
 
     def __str__(self) -> str:
+        """``user@domain``, the form the store and the exports keep."""
         return f"{self.username}@{self.domain}"
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from companion.core.handles import Handle
@@ -87,11 +88,6 @@ class Member:
         """The servers confirmed the move (followers may still be arriving)."""
         return self.moved_at is not None
 
-    @property
-    def in_roster(self) -> bool:
-        """Listed publicly: moved, verified, and said yes to the roster."""
-        return self.has_moved and self.is_verified and self.roster_consent is True
-
 
 @dataclass(frozen=True, slots=True)
 class Observation:
@@ -101,7 +97,7 @@ class Observation:
     user_id: int
     checked_at: datetime
     status: str
-    report: dict = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

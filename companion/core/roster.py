@@ -1,7 +1,8 @@
 """The community roster: who moved, from where to where, and how it is shown on Discord.
 
-Only members who moved, proved they own the new account and agreed to be listed appear
-(``Member.in_roster``). The roster is the source of every export and of the roster post.
+Who appears is a privacy rule, stated once here as ``ROSTER_RULE`` (``is_listed``): the
+store's query is built from it and a property test proves the two agree. The roster is the
+source of every export, the roster post and the move announcements.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Literal
 
 from companion.core.handles import Handle, display_domain
 from companion.core.models import Member
@@ -20,6 +22,41 @@ DISCORD_MESSAGE_LIMIT = 2000
 # Discord display names are at most 32 characters; stored names from elsewhere may not be.
 MAX_NAME_LENGTH = 64
 BULLET = "•"
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One condition on a member: a field (the store's column of the same name) set or true."""
+
+    field: Literal["moved_at", "verified_at", "roster_consent"]
+    must_be: Literal["set", "true"]
+
+    def holds(self, member: Member) -> bool:
+        """Whether the member meets this condition."""
+        value = getattr(member, self.field)
+        return value is True if self.must_be == "true" else value is not None
+
+
+# On the roster (and the exports, the roster post, the move announcements): moved, proved
+# they own the new account, and said yes to being listed. Never asked is not yes.
+ROSTER_RULE = (
+    Requirement("moved_at", "set"),
+    Requirement("verified_at", "set"),
+    Requirement("roster_consent", "true"),
+)
+# Found by ``/move whois``: verified and agreed to be listed, moved or not yet, so members
+# can follow each other's new accounts before the move is done.
+WHOIS_RULE = (Requirement("verified_at", "set"), Requirement("roster_consent", "true"))
+
+
+def is_listed(member: Member) -> bool:
+    """Whether the member appears on the roster (``ROSTER_RULE``)."""
+    return all(requirement.holds(member) for requirement in ROSTER_RULE)
+
+
+def is_findable(member: Member) -> bool:
+    """Whether ``/move whois`` may show the member's new account (``WHOIS_RULE``)."""
+    return all(requirement.holds(member) for requirement in WHOIS_RULE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +71,7 @@ class RosterEntry:
 
     @classmethod
     def from_member(cls, member: Member) -> RosterEntry:
-        """The roster's view of a member (the caller checks ``member.in_roster``)."""
+        """The roster's view of a member (the caller checks ``is_listed(member)``)."""
         if member.moved_at is None:
             raise ValueError("a member who has not moved has no roster entry")
         return cls(
@@ -58,17 +95,24 @@ def canonical(handle: Handle) -> Handle:
 
 def build_roster(members: Iterable[Member]) -> list[RosterEntry]:
     """Listed members, earliest move first, one entry per new account."""
-    entries = [RosterEntry.from_member(m) for m in members if m.in_roster]
+    entries = [RosterEntry.from_member(m) for m in members if is_listed(m)]
     entries.sort(key=_order)
+    return one_per_new_account(entries)
+
+
+def one_per_new_account(entries: Iterable[RosterEntry]) -> list[RosterEntry]:
+    """The entries in their order, keeping only the first for each new account.
+
+    Two members claiming the same new account cannot both be right: the first keeps the
+    line. Within one guild the store's unique index already refuses the second link; this
+    guards rosters gathered from elsewhere (several guilds, files written by hand).
+    """
     seen: set[Handle] = set()
     unique = []
     for entry in entries:
-        # Two members claiming the same new account cannot both be right: the first to
-        # have moved keeps the line (the store already refuses this within one guild).
-        if entry.new_handle in seen:
-            continue
-        seen.add(entry.new_handle)
-        unique.append(entry)
+        if entry.new_handle not in seen:  # canonical handles: equal means the same account
+            seen.add(entry.new_handle)
+            unique.append(entry)
     return unique
 
 

@@ -137,6 +137,7 @@ class Drawing:
     right: float = RIGHT
 
     def __post_init__(self) -> None:
+        """Start the page: a browser bar when the figure shows a web address, else a margin."""
         if self.url is not None:
             self._browser_bar()
         else:
@@ -192,15 +193,19 @@ class Drawing:
         return Box(x - 4, top, self.right - x + 8, self.y - top - gap + 2)
 
     def h1(self, text: str) -> Box:
+        """A page heading."""
         return self.text([(text, "b")], size=22, gap=12)
 
     def h2(self, text: str) -> Box:
+        """A section heading."""
         return self.text([(text, "b")], size=16.5, gap=4)
 
     def space(self, amount: float) -> None:
+        """Leave ``amount`` pixels of empty space."""
         self.y += amount
 
     def rule(self) -> None:
+        """A thin horizontal line across the page."""
         self.parts.append(
             f'<line x1="{self.left}" y1="{self.y:.0f}" x2="{self.right}" y2="{self.y:.0f}" '
             f'stroke="{LINE}"/>'
@@ -319,6 +324,7 @@ class Drawing:
         return Box(self.left - 4, top - 4, self.right - self.left + 8, h + 8)
 
     def bullets(self, items: Sequence[str], style: str = "amber", size: float = 13) -> Box:
+        """A bulleted list; each item may wrap over several lines."""
         top = self.y
         for item in items:
             before = self.y
@@ -365,6 +371,7 @@ class Drawing:
         return boxes
 
     def radio(self, label: str, hint: str, selected: bool) -> Box:
+        """A radio button (filled when ``selected``) with its label and a grey hint."""
         top = self.y
         cx, cy = self.left + 9, self.y + 12
         self.parts.append(
@@ -380,6 +387,7 @@ class Drawing:
     def avatar(
         self, x: float, y: float, r: float, initial: str, colour: str, grey: bool = False
     ) -> None:
+        """A round avatar with an initial, in ``colour`` or greyed out."""
         fill = "#9aa0a6" if grey else colour
         self.parts.append(
             f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/>'
@@ -404,6 +412,7 @@ class Drawing:
 
     # -- output -------------------------------------------------------------------
     def svg(self) -> str:
+        """The finished figure as SVG text, as tall as what was drawn."""
         height = int(self.y + 26)
         body = "\n  ".join(self.parts + self.overlays)
         return (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         "roster": roster.roster_markdown(entries, values.community),
     }
     for name, text in generated.items():
-        table[name] = lambda _arg, text=text: text
+        table[name] = _always(text)
     table["status_label"] = _status_label
     _state.clear()
     _state.update(values=values, table=table, entries=entries)
@@ -109,3 +110,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if bundle == -1:
         raise PluginError(f"{page.file.src_uri}: Material's script bundle not found")
     return output[:bundle] + tag + output[bundle:]
+
+
+def _always(text: str) -> Callable[[str], str]:
+    """A placeholder function that ignores its argument and gives ``text``."""
+    return lambda _arg: text

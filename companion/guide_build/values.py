@@ -37,7 +37,8 @@ class CommunityValues:
     @classmethod
     def from_settings(cls, settings: Settings) -> CommunityValues:
         """Take the configured campaign, or clearly fictional values when there is none."""
-        campaign = settings.campaign
+        campaign = settings.campaign.to_campaign()
+        invite = settings.campaign.discord_invite
         if campaign.is_configured:
             assert campaign.old_server
             assert campaign.new_server
@@ -47,7 +48,7 @@ class CommunityValues:
                 old_server=campaign.old_server,
                 new_server=campaign.new_server,
                 deadline=campaign.deadline.astimezone(campaign.zone),
-                discord_invite=campaign.discord_invite,
+                discord_invite=invite,
                 guide_url=campaign.guide_url,
                 is_example=False,
             )
@@ -58,7 +59,7 @@ class CommunityValues:
             deadline=(campaign.deadline or example_deadline()).astimezone(
                 campaign.zone if campaign.deadline else ZoneInfo("UTC")
             ),
-            discord_invite=campaign.discord_invite,
+            discord_invite=invite,
             guide_url=campaign.guide_url,
             is_example=True,
         )

@@ -38,7 +38,7 @@ import requests
 from companion import USER_AGENT
 from companion.core.clock import Clock
 from companion.core.handles import Handle, HandleError, normalise_domain
-from companion.core.models import CachedAccount, Member
+from companion.core.models import CachedAccount, Campaign, Member
 from companion.core.statuses import (
     AccountFacts,
     AliasAnswer,
@@ -148,13 +148,6 @@ class _Prefetch:
     covered: set[tuple[str, str]] = field(default_factory=set)
 
 
-class _Unset:
-    """Marks an argument left out (None is a meaningful value: no campaign)."""
-
-
-_UNSET = _Unset()
-
-
 @dataclass(frozen=True, slots=True)
 class _Call:
     """What one check or recheck was asked with."""
@@ -188,9 +181,9 @@ class MoveChecker:
         """Prepare pools and policies; nothing is contacted until asked.
 
         ``contact``, when given, is the only set of handle domains ever contacted. Per
-        call, ``new_server`` (the campaign's) keeps the new handle's server from being
-        contacted at all when it differs (``wrong_server``), and ``old_server`` does the
-        same for the old handle. ``alias_max_age``: a bulk recheck reuses an alias reading
+        call, the campaign's ``new_server`` keeps the new handle's server from being
+        contacted at all when it differs (``wrong_server``), and its ``old_server`` does
+        the same for the old handle. ``alias_max_age``: a bulk recheck reuses an alias reading
         younger than this; a member's own check always reads it afresh.
         """
         self.settings = settings
@@ -216,6 +209,7 @@ class MoveChecker:
     # -- lifecycle -------------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        """Use the checker for an ``async with`` block."""
         return self
 
     async def __aexit__(
@@ -224,6 +218,7 @@ class MoveChecker:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Stop the workers and close the sessions (``aclose``)."""
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -245,15 +240,11 @@ class MoveChecker:
     def _now(self) -> datetime:
         return self.clock.now() if self.clock is not None else datetime.now(UTC)
 
-    def _call(
-        self, new_server: str | _Unset | None, old_server: str | None, guide_base: str | None
-    ) -> _Call:
-        if isinstance(new_server, _Unset):
-            new_server = self.settings.campaign.new_server
+    def _call(self, campaign: Campaign) -> _Call:
         rules = MoveRules(
-            new_server=new_server, followers_share=self.settings.followers_arrived_share
+            new_server=campaign.new_server, followers_share=self.settings.followers_arrived_share
         )
-        return _Call(rules, guide_base or self.settings.campaign.guide_url, old_server)
+        return _Call(rules, campaign.guide_url, campaign.old_server)
 
     def request_counts(self) -> dict[str, HostCounters]:
         """Requests, 429s received and seconds waited, per host (for benchmarks)."""
@@ -270,14 +261,11 @@ class MoveChecker:
         cached: CachedAccounts | None = None,
         previous: MoveReport | None = None,
         now: datetime | None = None,
-        new_server: str | _Unset | None = _UNSET,
-        old_server: str | None = None,
-        guide_base: str | None = None,
+        campaign: Campaign,
     ) -> MoveReport:
         """Check one pair now, reading the alias afresh; never raises for server trouble.
 
-        ``new_server`` defaults to the settings' campaign; pass the guild's (or None for
-        no campaign). ``guide_base`` defaults to the settings' guide address.
+        ``campaign`` is the guild's: its servers and its guide's address.
         """
         pair = MemberPair(old, new, recorded_followers, cached, previous)
         return await self._run(
@@ -286,7 +274,7 @@ class MoveChecker:
             now or self._now(),
             _Prefetch(),
             timedelta(0),
-            self._call(new_server, old_server, guide_base),
+            self._call(campaign),
         )
 
     async def recheck_many(
@@ -294,9 +282,7 @@ class MoveChecker:
         pairs: Sequence[MemberPair],
         progress: ProgressCallback | None = None,
         *,
-        new_server: str | _Unset | None = _UNSET,
-        old_server: str | None = None,
-        guide_base: str | None = None,
+        campaign: Campaign,
         now: datetime | None = None,
     ) -> list[MoveReport]:
         """Recheck many members (ids in batches of 40 where possible), in the given order.
@@ -305,7 +291,7 @@ class MoveChecker:
         a group of members is done (about a hundred times for a large community).
         """
         now = now or self._now()
-        call = self._call(new_server, old_server, guide_base)
+        call = self._call(campaign)
         probes: dict[str, Handle] = {}
         for pair in pairs:
             if call.contacts(pair.old.domain, old=True):

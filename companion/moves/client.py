@@ -34,7 +34,7 @@ class _UncastMastodon(Mastodon):
     """
 
     # Mastodon.py calls self.__try_cast_to_type, which Python mangles to this name.
-    def _Mastodon__try_cast_to_type(
+    def _Mastodon__try_cast_to_type(  # noqa: N802 (the mangled name is what Mastodon.py calls)
         self, value: Any, override_type: Any = None
     ) -> tuple[Any, None]:
         return value, None

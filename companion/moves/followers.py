@@ -247,7 +247,7 @@ class _Blocks(dict[str, str]):
         super().__init__()
         self.digests: dict[str, str] = {}
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         """The severity for ``key``, by name or by digest."""
         found = super().get(key)
         if found is None:

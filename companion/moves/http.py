@@ -264,7 +264,7 @@ class GuardedAdapter(HTTPAdapter):
         """Refuse proxies: the address check must see the real destination."""
         raise requests.exceptions.InvalidProxyURL("proxies are not used for Mastodon requests")
 
-    def send(  # type: ignore[override]
+    def send(
         self,
         request: requests.PreparedRequest,
         stream: bool = False,

@@ -109,7 +109,7 @@ class AddressPolicy:
 
 def resolve(host: str, port: int) -> list[tuple[socket.AddressFamily, IPAddress]]:
     """All addresses a name resolves to, in the resolver's order."""
-    results = []
+    results: list[tuple[socket.AddressFamily, IPAddress]] = []
     for family, _, _, _, sockaddr in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
         address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
         results.append((family, address))
@@ -147,7 +147,7 @@ class _GuardMixin:
             try:
                 return create_connection(
                     (str(address), self.port),
-                    self.timeout,  # type: ignore[arg-type]
+                    self.timeout,
                     source_address=self.source_address,
                     socket_options=self.socket_options,
                 )

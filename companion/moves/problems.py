@@ -50,7 +50,7 @@ class Trouble(StrEnum):
 ACCOUNT_ANSWERS = {Trouble.NOT_FOUND: Answer.NOT_FOUND, Trouble.GONE: Answer.GONE}
 
 
-class ServerProblem(Exception):
+class ServerProblem(Exception):  # noqa: N818 (also kept as a value: a problem, not only an error)
     """One request's trouble, classified, with a plain-words reason."""
 
     def __init__(self, trouble: Trouble, reason: str, status: int | None = None) -> None:

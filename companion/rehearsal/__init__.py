@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from .runner import (
-    DEFAULT_MEMBERS,
-    DEFAULT_OUTPUT,
-    RehearsalOptions,
-    RehearsalResult,
-    default_speed,
-    print_summary,
-    rehearse_campaign,
-    run_or_rehearse,
-)
+from .result import DEFAULT_MEMBERS, DEFAULT_OUTPUT, RehearsalOptions, RehearsalResult
+from .runner import default_speed, print_summary, rehearse_campaign, run_or_rehearse
 
 __all__ = [
     "DEFAULT_MEMBERS",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from companion import texts
 from companion.core.statuses import MoveStatus
 from companion.standins.discord import MemberSpec, Perm
-from companion.standins.mastodon import MoveRefused
+from companion.standins.mastodon import MoveRefusedError
 
 if TYPE_CHECKING:
     from .driver import Driver, Reply
@@ -388,7 +388,7 @@ async def move(stage: Stage, persona: Persona, *, alias_first: bool) -> None:
     else:
         try:
             old.move(persona.handle, target)
-        except MoveRefused as refusal:
+        except MoveRefusedError as refusal:
             persona.refused.append(refusal.code)
             driver.note(
                 persona.name,

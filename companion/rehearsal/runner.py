@@ -17,24 +17,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
-from companion.core.models import Member
 from companion.standins.discord import MemberSpec
-from companion.store import ReminderRecord, Store
+from companion.store import Store
 
 from . import community
 from .clock import RehearsalClock
 from .community import Persona, Stage, Timeline
-from .driver import Driver, Latency, Reply
-from .guide import GuideBuild, build_guide
+from .driver import Driver, Reply
+from .guide import build_guide
 from .progress import Progress
+from .result import RehearsalOptions, RehearsalResult
 from .summary import summary_facts, summary_text
-from .transcript import Transcript, collect_transcript
+from .transcript import collect_transcript
 from .world import (
     COMMUNITY,
     NEW_SERVER,
@@ -52,15 +51,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MEMBERS = 40
-DEFAULT_OUTPUT = Path("rehearsal-output")
 DEFAULT_WALL_SECONDS = 60.0  # the whole campaign in about a minute
 CAMPAIGN_DAYS = 14  # from the start to the deadline
 AFTER_DEADLINE_DAYS = 7  # the rehearsal goes on until the "7 days after" reminder
 SETUP_SPEED = 600.0  # while the bot connects and the organiser sets up: 10 minutes a second
 RECHECK_HOURS = 6.0
 EXPORT_FORMATS = ("mastodon-follows", "mastodon-list", "csv", "json", "markdown")
-DISCORD_DEADLINE = 3.0
 FIRST_LINE_WITHOUT_CREDENTIALS = (
     "No Discord token is configured, so this is the offline rehearsal: a simulated community "
     "and the real bot on 127.0.0.1. To go live, create a bot token (Discord Developer Portal > "
@@ -89,85 +85,6 @@ def default_speed(timeline: Timeline | None = None) -> float:
     """How much faster than real time the campaign runs to last about a minute."""
     span = (timeline or campaign_timeline()).span.total_seconds()
     return round(span / DEFAULT_WALL_SECONDS)
-
-
-@dataclass
-class RehearsalOptions:
-    """What to rehearse and where to write it."""
-
-    members: int = DEFAULT_MEMBERS
-    speed: float | None = None  # None: the default (about a minute)
-    output: Path = DEFAULT_OUTPUT
-    seed: int = 7
-    build_guide: bool = True
-    today: date | None = None
-    stream: TextIO | None = None  # progress and summary (default: stdout)
-
-
-@dataclass
-class RehearsalResult:
-    """Everything the rehearsal produced, for the summary and the end-to-end test."""
-
-    options: RehearsalOptions
-    timeline: Timeline
-    speed: float
-    wall_seconds: float
-    personas: list[Persona]
-    members: dict[int, Member]
-    reminders: dict[str, ReminderRecord]
-    dm_sent: int
-    latencies: list[Latency]
-    failures: list[str]
-    violations: list[str]
-    pings: list[str]
-    roster_post: str
-    exports: dict[str, bytes]
-    chart: bytes | None
-    transcript: Transcript
-    files: dict[str, Path] = field(default_factory=dict)
-    guide: GuideBuild | None = None
-    bot_messages: list[StoredMessage] = field(default_factory=list)
-
-    @property
-    def slowest(self) -> Latency | None:
-        """The interaction the bot took longest to acknowledge."""
-        timed = [item for item in self.latencies if item.first_response is not None]
-        return max(timed, key=lambda item: item.first_response or 0.0, default=None)
-
-    @property
-    def late_answers(self) -> list[Latency]:
-        """Interactions acknowledged after Discord's 3 seconds, or never."""
-        return [
-            item
-            for item in self.latencies
-            if item.first_response is None or item.first_response > DISCORD_DEADLINE
-        ]
-
-    @property
-    def posted_reminders(self) -> dict[str, ReminderRecord]:
-        """Channel reminders that went out (not the ones skipped after downtime)."""
-        return {k: r for k, r in self.reminders.items() if r.message_id}
-
-    @property
-    def ok(self) -> bool:
-        """True when every member ended where their script says and Discord saw no misuse."""
-        return not (
-            self.mismatches or self.late_answers or self.violations or self.pings or self.failures
-        )
-
-    @property
-    def mismatches(self) -> list[str]:
-        """Members whose final status differs from what their script implies."""
-        found = []
-        for persona in self.personas:
-            member = self.members.get(persona.spec.id)
-            status = member.last_status if member else None
-            if status != persona.expected_status:
-                found.append(
-                    f"{persona.handle} ({persona.script}): expected "
-                    f"{persona.expected_status}, got {status}"
-                )
-        return found
 
 
 async def rehearse_campaign(options: RehearsalOptions) -> RehearsalResult:
@@ -297,7 +214,7 @@ async def _organiser_setup(
     """/campaign setup (with Confirm), /campaign announce and a look at the schedule."""
     zone_typed = TIMEZONE.split("/")[-1][:3].lower()
     deadline_text = timeline.deadline.strftime("%Y-%m-%d %H:%M")
-    options = {
+    options: dict[str, Any] = {
         "old_server": OLD_SERVER,
         "new_server": NEW_SERVER,
         "deadline": deadline_text,

@@ -6,10 +6,11 @@ from collections import Counter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from companion.core.roster import is_listed
 from companion.core.statuses import MoveStatus
 
 if TYPE_CHECKING:
-    from .runner import RehearsalResult
+    from .result import RehearsalResult
 
 FINISHED = {MoveStatus.MOVED.value, MoveStatus.FOLLOWERS_ARRIVED.value}
 
@@ -30,7 +31,7 @@ def summary_facts(result: RehearsalResult) -> list[tuple[str, str]]:
     verified = sum(1 for m in members if m.is_verified)
     stuck = Counter(m.last_status or "unchecked" for m in members if m.last_status not in FINISHED)
     stuck_text = ", ".join(f"{_label(s)} {n}" for s, n in sorted(stuck.items())) or "nobody"
-    listed = sum(1 for m in members if m.in_roster)
+    listed = sum(1 for m in members if is_listed(m))
     never = len(result.personas) - linked
     zone = ZoneInfo(result.transcript.timezone)
     start = result.timeline.start.astimezone(zone)

@@ -172,7 +172,7 @@ def collect_transcript(world: World, driver: Driver, personas: list[Persona]) ->
         if not versions:
             continue
         uploads = {f.filename: f for f in message.files}
-        channel = transcript.channels.get(message.channel_id)
+        channel_name = transcript.channels.get(message.channel_id)
         dm_to = dm_users.get(message.channel_id)
         invoked = by_interaction.get(message.interaction_id or 0)
         interactive = message.via in ("interaction_response", "followup")
@@ -186,7 +186,7 @@ def collect_transcript(world: World, driver: Driver, personas: list[Persona]) ->
             post = Post(
                 when=when,
                 message_id=message.id,
-                channel=f"#{channel}" if channel else "Direct message",
+                channel=f"#{channel_name}" if channel_name else "Direct message",
                 ephemeral=bool(int(version.get("flags") or 0) & _EPHEMERAL),
                 content=str(version.get("content") or ""),
                 embeds=list(version.get("embeds") or []),
@@ -326,6 +326,11 @@ _EMPHASIS: list[tuple[re.Pattern[str], str, str]] = [
 ]
 
 
+def _wrapped_in(start: str, end: str) -> Callable[[re.Match[str]], str]:
+    """A replacement putting the match's first group between ``start`` and ``end``."""
+    return lambda match: f"{start}{match.group(1)}{end}"
+
+
 class _Stash:
     """Pieces already rendered, replaced by numbered markers so later rules leave them alone."""
 
@@ -430,7 +435,7 @@ class HtmlText:
         )
         text = esc(text, quote=False)
         for pattern, start, end in _EMPHASIS:
-            text = pattern.sub(lambda m, s=start, e=end: f"{s}{m.group(1)}{e}", text)
+            text = pattern.sub(_wrapped_in(start, end), text)
         return text
 
 

@@ -108,7 +108,7 @@ def rehearsal_settings(
     for domain, url in (extra_servers or {}).items():
         servers[domain] = {"api_base_url": url}
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database=database,
         discord_guild_id=GUILD_ID,
         allow_private_addresses=True,

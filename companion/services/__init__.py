@@ -5,32 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from companion.core.clock import Clock, SystemClock
 from companion.core.models import Campaign
 from companion.moves import MoveChecker
 from companion.services.campaigns import CampaignService
 from companion.services.followers import FollowersService
+from companion.services.guild_campaigns import GuildCampaigns
 from companion.services.members import MemberService
 from companion.settings import Settings
-from companion.store import AsyncStore, Store
-
-
-def campaign_defaults(settings: Settings, guild_id: int) -> Campaign:
-    """The campaign as the settings describe it, before organisers change it in Discord."""
-    configured = settings.campaign
-    return Campaign(
-        guild_id=guild_id,
-        community_name=configured.community_name,
-        old_server=configured.old_server,
-        new_server=configured.new_server,
-        deadline=configured.deadline,
-        timezone=configured.timezone,
-        guide_url=configured.guide_url,
-        announcement_channel_id=configured.announcement_channel_id,
-        roster_channel_id=configured.roster_channel_id,
-        organiser_role_id=configured.organiser_role_id,
-    )
+from companion.store import AsyncStore
 
 
 @dataclass
@@ -41,20 +26,28 @@ class Services:
     store: AsyncStore
     checker: MoveChecker
     clock: Clock
+    guild_campaigns: GuildCampaigns = field(init=False)
     members: MemberService = field(init=False)
     campaigns: CampaignService = field(init=False)
     followers: FollowersService = field(init=False)
 
     def __post_init__(self) -> None:
-        self.members = MemberService(self)
-        self.campaigns = CampaignService(self)
-        self.followers = FollowersService(self)
+        """Give each service the parts it uses, and nothing else."""
+        self.guild_campaigns = GuildCampaigns(self.store, self.settings.campaign)
+        self.members = MemberService(self.store, self.checker, self.clock, self.guild_campaigns)
+        self.followers = FollowersService(self.store, self.checker, self.clock, self.members)
+        self.campaigns = CampaignService(
+            self.store,
+            self.checker,
+            self.clock,
+            self.guild_campaigns,
+            self.followers,
+            recheck_every=timedelta(hours=self.settings.recheck_interval_hours),
+        )
 
     async def campaign(self, guild_id: int) -> Campaign:
         """The guild's campaign: what organisers saved, else the settings' campaign."""
-        return await self.store.call(
-            Store.campaign, guild_id, campaign_defaults(self.settings, guild_id)
-        )
+        return await self.guild_campaigns.get(guild_id)
 
 
 @asynccontextmanager

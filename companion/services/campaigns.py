@@ -12,7 +12,6 @@ import logging
 import secrets
 import time
 import zipfile
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -36,12 +35,15 @@ from companion.core.reminders import (
 from companion.core.statuses import MoveReport, MoveStatus
 from companion.errors import UserFacingError
 from companion.reports.progress import ProgressReport, build_progress
+from companion.services.guild_campaigns import GuildCampaigns
 from companion.services.members import check_record, stored_accounts
-from companion.store import ReminderRecord, Store
+from companion.store import AsyncStore, ReminderRecord, Store
 
 if TYPE_CHECKING:
-    from companion.moves import ServerInfo
-    from companion.services import Services
+    from companion.core.clock import Clock
+    from companion.moves import MoveChecker, ServerInfo
+    from companion.moves.checker import ProgressCallback
+    from companion.services.followers import FollowersService
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,6 @@ PENDING_SETUP_LIFETIME = timedelta(minutes=15)
 RECHECK_BATCH = 200
 LAST_DAYS_HOURLY = timedelta(days=3)
 DM_WINDOW = timedelta(hours=12)
-
-ProgressCallback = Callable[[int, int], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,19 +106,29 @@ def parse_deadline(text: str, zone_name: str, now: datetime) -> datetime:
 class CampaignService:
     """Use cases of the ``/campaign`` commands and the background work."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(
+        self,
+        store: AsyncStore,
+        checker: MoveChecker,
+        clock: Clock,
+        campaigns: GuildCampaigns,
+        followers: FollowersService,
+        *,
+        recheck_every: timedelta,
+    ) -> None:
+        """Work on ``store`` with ``checker``; members are rechecked every ``recheck_every``."""
+        self.followers = followers
+        self.store = store
+        self.checker = checker
+        self.clock = clock
+        self.campaigns = campaigns
+        self.recheck_every = recheck_every
         self._pending: dict[str, PendingSetup] = {}
         self._rechecks: set[int] = set()
 
-    @property
-    def store(self) -> Any:
-        """The async store (shortcut)."""
-        return self.services.store
-
     def now(self) -> datetime:
         """The clock's time."""
-        return self.services.clock.now()
+        return self.clock.now()
 
     # -- setup -----------------------------------------------------------------------
     async def prepare_setup(
@@ -134,7 +144,7 @@ class CampaignService:
         organiser_role_id: int | None,
     ) -> PendingSetup:
         """Check both servers and the deadline; keep the result until Confirm."""
-        current = await self.services.campaign(guild_id)
+        current = await self.campaigns.get(guild_id)
         zone = timezone or current.timezone or "UTC"
         moment = parse_deadline(deadline, zone, self.now())
         domains = []
@@ -149,7 +159,7 @@ class CampaignService:
         if old == new:
             raise UserFacingError(texts.SETUP_SAME_SERVER)
         old_info, new_info = await asyncio.gather(
-            self.services.checker.server_info(old), self.services.checker.server_info(new)
+            self.checker.server_info(old), self.checker.server_info(new)
         )
         for info in (old_info, new_info):
             if not info.usable:
@@ -172,7 +182,7 @@ class CampaignService:
             new_info=new_info,
             requested_by=requested_by,
             expires_at=self.now() + PENDING_SETUP_LIFETIME,
-            warnings=await self.services.followers.setup_warnings(old, new),
+            warnings=await self.followers.setup_warnings(old, new),
         )
         self._pending[pending.token] = pending
         return pending
@@ -197,7 +207,7 @@ class CampaignService:
 
     async def require_campaign(self, guild_id: int) -> Campaign:
         """The campaign, or a refusal telling organisers to set it up."""
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         if not campaign.is_configured:
             raise UserFacingError(texts.NO_CAMPAIGN)
         return campaign
@@ -226,7 +236,7 @@ class CampaignService:
     # -- progress --------------------------------------------------------------------
     async def progress(self, guild_id: int, *, chart: bool = True) -> tuple[ProgressReport, bytes]:
         """Numbers, the people who need help, and the chart (b"" when not asked for)."""
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         members = await self.store.call(Store.members, guild_id)
         reports = await self.store.call(Store.latest_reports, guild_id)
         report = build_progress(members, campaign, self.now(), reports=reports)
@@ -254,22 +264,20 @@ class CampaignService:
     async def _recheck(
         self, guild_id: int, progress: ProgressCallback | None, started: float
     ) -> RecheckSummary:
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         members = await self.store.call(Store.members, guild_id)
         if not members:
             return RecheckSummary(0, 0.0, [])
         cached = await self.store.call(Store.cached_accounts, guild_id)
         previous = await self.store.call(Store.latest_reports, guild_id)
         pairs = [
-            self.services.checker.pair_for(member, cached, previous.get(member.user_id))
+            self.checker.pair_for(member, cached, previous.get(member.user_id))
             for member in members
         ]
-        reports = await self.services.checker.recheck_many(
+        reports = await self.checker.recheck_many(
             pairs,
             progress,
-            new_server=campaign.new_server,
-            old_server=campaign.old_server,
-            guide_base=campaign.guide_url,
+            campaign=campaign,
             now=self.now(),
         )
         was_moved = {m.user_id for m in members if m.has_moved}
@@ -289,7 +297,7 @@ class CampaignService:
 
     def recheck_interval(self, campaign: Campaign) -> timedelta:
         """Every few hours; hourly in the last three days before the cutover."""
-        interval = timedelta(hours=self.services.settings.recheck_interval_hours)
+        interval = self.recheck_every
         if campaign.deadline is not None:
             until = campaign.deadline - self.now()
             if timedelta(0) <= until <= LAST_DAYS_HOURLY:
@@ -309,13 +317,13 @@ class CampaignService:
     # -- reminders -------------------------------------------------------------------
     async def reminder_plan(self, guild_id: int) -> ReminderPlan:
         """The schedule and what was posted."""
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         sent = await self.store.call(Store.reminders_sent, guild_id)
         return ReminderPlan(schedule_for(campaign, set_up_at=campaign.announced_at), sent)
 
     async def due(self, guild_id: int) -> tuple[Campaign, DueReminders | None]:
         """What is due now for the guild (None when there is no deadline)."""
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         schedule = schedule_for(campaign)
         if schedule is None:
             return campaign, None
@@ -324,7 +332,7 @@ class CampaignService:
 
     async def next_unsent(self, guild_id: int) -> tuple[Campaign, Reminder | None]:
         """The next reminder not posted yet, for ``/campaign remind now``."""
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         schedule = schedule_for(campaign)
         if schedule is None:
             raise UserFacingError(texts.NO_CAMPAIGN)
@@ -359,7 +367,7 @@ class CampaignService:
 
         Each comes with its planned reminder, or None when it belongs to a former deadline.
         """
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         schedule = schedule_for(campaign)
         planned = {r.key: r for r in schedule.reminders} if schedule else {}
         sent = await self.store.call(Store.reminders_sent, guild_id)
@@ -406,7 +414,7 @@ class CampaignService:
         ``DM_WINDOW`` after it went out: a member who opts in later gets the next one, not
         an old "one week left".
         """
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         schedule = schedule_for(campaign)
         if schedule is None:
             return campaign, None
@@ -448,7 +456,7 @@ class CampaignService:
     # -- exports and members -----------------------------------------------------------
     async def export(self, guild_id: int, fmt: str) -> list[ExportFile]:
         """The roster in one format (files split at 20,000 rows)."""
-        campaign = await self.services.campaign(guild_id)
+        campaign = await self.campaigns.get(guild_id)
         entries = await self.store.call(Store.roster, guild_id)
         if not entries:
             raise UserFacingError(texts.EXPORT_EMPTY)

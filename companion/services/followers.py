@@ -29,10 +29,12 @@ from companion.moves.followers import (
     FollowersReadError,
     ReadProgress,
 )
-from companion.store import Store
+from companion.store import AsyncStore, Store
 
 if TYPE_CHECKING:
-    from companion.services import Services
+    from companion.core.clock import Clock
+    from companion.moves import MoveChecker
+    from companion.services.members import MemberService
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +61,24 @@ class ComparedOutcome:
 class FollowersService:
     """Use cases of ``/move followers`` and the organisers' followers picture."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.reader = FollowersReader(services.checker)
+    def __init__(
+        self, store: AsyncStore, checker: MoveChecker, clock: Clock, members: MemberService
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.members = members
+        self.reader = FollowersReader(checker)
         self._busy: set[tuple[int, int]] = set()
 
     async def saved(self, guild_id: int, user_id: int) -> tuple[str, SavedFollowers] | None:
         """The member's saved list, if any."""
-        return await self.services.store.call(Store.follower_list, guild_id, user_id)
+        return await self.store.call(Store.follower_list, guild_id, user_id)
 
     async def save(
         self, guild_id: int, user_id: int, progress: ReadProgress | None = None
     ) -> SavedOutcome:
         """Read the old account's followers from its own server and keep them."""
-        member = await self.services.members.member(guild_id, user_id)
+        member = await self.members.member(guild_id, user_id)
         if member.has_moved:
             raise UserFacingError(texts.MOVED_WITHOUT_LIST)
         with self._claim(guild_id, user_id):
@@ -84,11 +90,9 @@ class FollowersService:
             raise UserFacingError(texts.MOVED_RECHECK if kept else texts.MOVED_WITHOUT_LIST)
         if listed.hidden:
             return SavedOutcome(member.old_handle, None, listed.expected, False, None)
-        saved = SavedFollowers(listed.handles, self.services.clock.now(), listed.moved)
-        await self.services.store.call(
-            Store.save_follower_list, guild_id, user_id, member.old_handle, saved
-        )
-        state = await self.services.members.state(guild_id, user_id)
+        saved = SavedFollowers(listed.handles, self.clock.now(), listed.moved)
+        await self.store.call(Store.save_follower_list, guild_id, user_id, member.old_handle, saved)
+        state = await self.members.state(guild_id, user_id)
         locked = state.report.new_locked if state.report else None
         return SavedOutcome(member.old_handle, saved, listed.expected, listed.truncated, locked)
 
@@ -96,7 +100,7 @@ class FollowersService:
         self, guild_id: int, user_id: int, progress: ReadProgress | None = None
     ) -> ComparedOutcome:
         """Who of the saved followers follows the new account now, and why the others do not."""
-        member = await self.services.members.member(guild_id, user_id)
+        member = await self.members.member(guild_id, user_id)
         found = await self.saved(guild_id, user_id)
         if found is None:
             raise UserFacingError(texts.MOVED_WITHOUT_LIST)
@@ -116,7 +120,7 @@ class FollowersService:
             new_server = member.new_handle.domain
             servers = await self.reader.servers(domains, new_server)
             new_blocks = await self.reader.published_blocks(new_server) or {}
-        now = self.services.clock.now()
+        now = self.clock.now()
         comparison = compare_followers(
             saved,
             arrived,
@@ -125,14 +129,14 @@ class FollowersService:
             now=now,
             new_server_blocks=new_blocks,
         )
-        await self.services.store.call(
+        await self.store.call(
             Store.save_follower_summary, guild_id, user_id, comparison.summary(), now
         )
         return ComparedOutcome(member, comparison, left_behind_csv(comparison), listed.locked)
 
     async def community(self, guild_id: int) -> CommunityFollowers:
         """The community's followers picture (counts only)."""
-        summaries = await self.services.store.call(Store.follower_summaries, guild_id)
+        summaries = await self.store.call(Store.follower_summaries, guild_id)
         return community_followers(summaries)
 
     async def setup_warnings(self, old: str, new: str) -> tuple[str, ...]:

@@ -19,13 +19,15 @@ from companion.core.checklist import ChecklistItem, build_checklist
 from companion.core.cooldowns import check_wait
 from companion.core.handles import Handle, HandleError
 from companion.core.models import CachedAccount, Campaign, Member
-from companion.core.roster import RosterEntry
+from companion.core.roster import RosterEntry, is_findable
 from companion.core.statuses import CachedAccounts, MoveReport, MoveStatus
 from companion.errors import UserFacingError
-from companion.store import CheckRecord, HandleTakenError, Store
+from companion.services.guild_campaigns import GuildCampaigns
+from companion.store import AsyncStore, CheckRecord, HandleTakenError, Store
 
 if TYPE_CHECKING:
-    from companion.services import Services
+    from companion.core.clock import Clock
+    from companion.moves import MoveChecker
 
 log = logging.getLogger(__name__)
 
@@ -91,18 +93,19 @@ def profile_contains_code(profile_text: str, code: str) -> bool:
 class MemberService:
     """Use cases of the ``/move`` commands."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(
+        self, store: AsyncStore, checker: MoveChecker, clock: Clock, campaigns: GuildCampaigns
+    ) -> None:
+        """Work on ``store`` and check with ``checker``; ``clock`` dates every change."""
+        self.store = store
+        self.checker = checker
+        self.clock = clock
+        self.campaigns = campaigns
         self._last_manual_check: dict[tuple[int, int], datetime] = {}
-
-    @property
-    def store(self) -> Any:
-        """The async store (shortcut)."""
-        return self.services.store
 
     async def campaign(self, guild_id: int) -> Campaign:
         """The guild's campaign (stored, else from settings)."""
-        return await self.services.campaign(guild_id)
+        return await self.campaigns.get(guild_id)
 
     # -- link ------------------------------------------------------------------------
     async def link(
@@ -136,7 +139,7 @@ class MemberService:
                 old,
                 new,
                 followers_before=followers,
-                now=self.services.clock.now(),
+                now=self.clock.now(),
             )
         except HandleTakenError as exc:  # someone else linked it while we checked
             raise UserFacingError(texts.HANDLE_TAKEN.format(handle=exc.handle.display)) from exc
@@ -179,7 +182,7 @@ class MemberService:
         None also claims the check: the caller asks the servers (``check``) at once.
         """
         state = await self.state(guild_id, user_id)
-        now = self.services.clock.now()
+        now = self.clock.now()
         if check_wait(self._last_asked(state), now):
             return state
         self._last_manual_check[(guild_id, user_id)] = now
@@ -188,7 +191,7 @@ class MemberService:
     async def claim_check(self, guild_id: int, user_id: int) -> None:
         """Allow asking the servers once per cooldown (refuse with the wait otherwise)."""
         state = await self.state(guild_id, user_id)
-        now = self.services.clock.now()
+        now = self.clock.now()
         wait = check_wait(self._last_asked(state), now)
         if wait:
             raise UserFacingError(
@@ -225,17 +228,15 @@ class MemberService:
         cached = None
         if member is not None:
             stored = await self.store.call(Store.cached_accounts, guild_id)
-            cached = self.services.checker.pair_for(member, stored, previous).cached
-        return await self.services.checker.check(
+            cached = self.checker.pair_for(member, stored, previous).cached
+        return await self.checker.check(
             old,
             new,
-            new_server=campaign.new_server,
-            old_server=campaign.old_server,
-            guide_base=campaign.guide_url,
+            campaign=campaign,
             recorded_followers=recorded,
             cached=cached,
             previous=previous,
-            now=self.services.clock.now(),
+            now=self.clock.now(),
         )
 
     async def _save_report(self, guild_id: int, user_id: int, report: MoveReport) -> None:
@@ -248,7 +249,7 @@ class MemberService:
         member = await self.member(guild_id, user_id)
         if member.is_verified:
             raise UserFacingError(texts.VERIFY_ALREADY.format(new=member.new_handle.display))
-        now = self.services.clock.now()
+        now = self.clock.now()
         code = member.verify_code
         if (
             code is None
@@ -273,10 +274,10 @@ class MemberService:
             return VerifyOutcome(True, texts.VERIFY_ALREADY.format(new=new))
         if member.verify_code is None or member.verify_code_expires_at is None:
             raise UserFacingError(texts.VERIFY_NO_CODE)
-        now = self.services.clock.now()
+        now = self.clock.now()
         if member.verify_code_expires_at <= now:
             raise UserFacingError(texts.VERIFY_EXPIRED)
-        profile = await self.services.checker.profile_text(member.new_handle)
+        profile = await self.checker.profile_text(member.new_handle)
         if profile is None:
             raise UserFacingError(
                 texts.VERIFY_UNREACHABLE.format(server=member.new_handle.display_domain)
@@ -311,7 +312,7 @@ class MemberService:
     async def tick(self, guild_id: int, user_id: int, step: str, done: bool) -> MemberState:
         """Tick or untick a checklist step the member does by hand."""
         await self.store.call(
-            Store.set_checklist_step, guild_id, user_id, step, done, self.services.clock.now()
+            Store.set_checklist_step, guild_id, user_id, step, done, self.clock.now()
         )
         return await self.state(guild_id, user_id)
 
@@ -327,11 +328,9 @@ class MemberService:
 
     # -- other members ---------------------------------------------------------------
     async def listed_member(self, guild_id: int, user_id: int) -> Member | None:
-        """Another member's link, only if they consented to the roster."""
+        """Another member's link, only if ``/move whois`` may show it (``WHOIS_RULE``)."""
         member = await self.store.call(Store.member, guild_id, user_id)
-        if member is None or member.roster_consent is not True or not member.is_verified:
-            return None
-        return member
+        return member if member is not None and is_findable(member) else None
 
     async def roster(self, guild_id: int) -> list[RosterEntry]:
         """The public roster: moved, verified, consenting members."""

@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from companion.core.followers import SavedFollowers
 from companion.core.handles import Handle
 from companion.core.models import CachedAccount, Campaign, Member, Observation, utcnow
-from companion.core.roster import RosterEntry
+from companion.core.roster import ROSTER_RULE, Requirement, RosterEntry
 from companion.store.schema import migrations
 
 P = ParamSpec("P")
@@ -36,6 +36,16 @@ BUSY_TIMEOUT_SECONDS = 15.0
 # Checks kept per member: the organisers' history needs the recent ones, not every
 # six-hourly recheck of a long campaign (each report is a few kilobytes).
 CHECKS_KEPT_PER_MEMBER = 50
+
+
+def _sql(requirement: Requirement) -> str:
+    """One of the core's conditions on a member, on the column of the same name."""
+    column = requirement.field  # a Literal of three column names, never user input
+    return f"{column} IS NOT NULL" if requirement.must_be == "set" else f"{column} = 1"
+
+
+# The core's ROSTER_RULE in SQL (built from it, never written out by hand here).
+LISTED_SQL = " AND ".join(_sql(requirement) for requirement in ROSTER_RULE)
 
 
 class StoreError(Exception):
@@ -224,9 +234,8 @@ class Store:
     def roster(self, guild_id: int) -> list[RosterEntry]:
         """The public roster read straight from the rows (fast for tens of thousands)."""
         rows = self.db.execute(
-            """SELECT display_name, old_handle, new_handle, moved_at FROM members
-               WHERE guild_id = ? AND moved_at IS NOT NULL AND verified_at IS NOT NULL
-               AND roster_consent = 1 ORDER BY moved_at, user_id""",
+            f"""SELECT display_name, old_handle, new_handle, moved_at FROM members
+                WHERE guild_id = ? AND {LISTED_SQL} ORDER BY moved_at, user_id""",  # noqa: S608
             [guild_id],
         ).fetchall()
         entries = []
@@ -241,7 +250,8 @@ class Store:
                     verified=True,
                 )
             )
-        return entries  # one row per new handle: the unique index guarantees it
+        # One row per new account: the unique index (guild_id, new_handle) guarantees it.
+        return entries
 
     def member_state(
         self, guild_id: int, user_id: int
@@ -300,9 +310,9 @@ class Store:
                 row["followers_before"] = followers_before
                 row["followers_recorded_at"] = _ts(now)
             if previous is None:
-                self.db["members"].insert(row)
+                self.db.table("members").insert(row)
             else:
-                self.db["members"].update((guild_id, user_id), row)
+                self.db.table("members").update((guild_id, user_id), row)
         member = self.member(guild_id, user_id)
         assert member is not None
         return member
@@ -330,7 +340,7 @@ class Store:
         with self.transaction():
             if self.member(guild_id, user_id) is None:
                 raise NotLinkedError(f"user {user_id} has no link in guild {guild_id}")
-            self.db["members"].update((guild_id, user_id), values)
+            self.db.table("members").update((guild_id, user_id), values)
         member = self.member(guild_id, user_id)
         assert member is not None
         return member
@@ -511,7 +521,7 @@ class Store:
         exists = self.member(guild_id, check.user_id)
         if exists is None:
             return  # the member forgot themselves while the check ran: store nothing
-        self.db["observations"].insert(
+        self.db.table("observations").insert(
             {
                 "guild_id": guild_id,
                 "user_id": check.user_id,
@@ -539,7 +549,7 @@ class Store:
             values["moved_at"] = _ts(check.moved_at or check.checked_at)
         elif check.moved is False and exists.moved_at is not None:
             values["moved_at"] = None  # the redirect was cancelled on the old server
-        self.db["members"].update((guild_id, check.user_id), values)
+        self.db.table("members").update((guild_id, check.user_id), values)
 
     def observations(self, guild_id: int, user_id: int, limit: int = 20) -> list[Observation]:
         """A member's latest checks, newest first."""
@@ -624,7 +634,7 @@ class Store:
         ]
         if rows:
             with self.transaction():
-                self.db["accounts"].upsert_all(rows, pk=("guild_id", "handle"))
+                self.db.table("accounts").upsert_all(rows, pk=("guild_id", "handle"))
 
     # -- checklist --------------------------------------------------------------------
     def checklist(self, guild_id: int, user_id: int) -> dict[str, datetime]:
@@ -643,7 +653,7 @@ class Store:
             if self.member(guild_id, user_id) is None:
                 raise NotLinkedError(f"user {user_id} has no link in guild {guild_id}")
             if done:
-                self.db["checklist"].upsert(
+                self.db.table("checklist").upsert(
                     {
                         "guild_id": guild_id,
                         "user_id": user_id,
@@ -752,7 +762,7 @@ class Store:
     ) -> None:
         """Remember which messages show the roster, to edit rather than re-post."""
         with self.transaction():
-            self.db["roster_posts"].upsert(
+            self.db.table("roster_posts").upsert(
                 {
                     "guild_id": guild_id,
                     "channel_id": post.channel_id,
@@ -792,9 +802,8 @@ class Store:
     def moves_to_announce(self, guild_id: int, limit: int) -> list[Member]:
         """Listed members whose move was not announced yet, earliest move first."""
         rows = self.db.query(
-            """SELECT * FROM members WHERE guild_id = ? AND moved_at IS NOT NULL
-               AND verified_at IS NOT NULL AND roster_consent = 1
-               AND move_announced_at IS NULL ORDER BY moved_at, user_id LIMIT ?""",
+            f"""SELECT * FROM members WHERE guild_id = ? AND {LISTED_SQL}
+                AND move_announced_at IS NULL ORDER BY moved_at, user_id LIMIT ?""",  # noqa: S608
             [guild_id, limit],
         )
         return [_member(row) for row in rows]
@@ -931,9 +940,11 @@ class AsyncStore:
         self._executor.shutdown(wait=True)
 
     async def __aenter__(self) -> AsyncStore:
+        """Open the store (migrated) for an ``async with`` block."""
         return await self.open()
 
     async def __aexit__(self, *exc_info: object) -> None:
+        """Close the store at the end of the block."""
         await self.close()
 
     async def call(

@@ -21,7 +21,12 @@ import pytest
 from companion import texts
 from companion.core.handles import Handle
 from companion.core.reminders import schedule_for
-from companion.standins.discord import CommandNotVisible, InteractionRecord, Pings, StoredMessage
+from companion.standins.discord import (
+    CommandNotVisibleError,
+    InteractionRecord,
+    Pings,
+    StoredMessage,
+)
 from companion.standins.mastodon import Fault, FaultKind
 from companion.store import Store
 from tests.bot.conftest import (
@@ -165,7 +170,7 @@ async def test_campaign_group_is_hidden_by_default_behind_manage_server(world: W
     assert synced["campaign"]["default_member_permissions"] == str(MANAGE_GUILD)
     assert synced["campaign"]["contexts"] == [0]
     assert synced["move"].get("default_member_permissions") is None
-    with pytest.raises(CommandNotVisible):
+    with pytest.raises(CommandNotVisibleError):
         world.discord.slash("campaign show", user=ALICE, guild_id=GUILD_ID)
 
 

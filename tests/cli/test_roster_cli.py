@@ -159,7 +159,8 @@ def test_no_database_no_roster_and_old_schema_fail_clearly(db_path, tmp_path):
     store.close()
     empty = run(db_path, "--format", "all")
     assert empty.exit_code == 1
-    assert "Nobody is in the roster yet" in empty.output
+    assert "Nobody is on the roster yet" in empty.output
+    assert "Nothing was written" in empty.output
     assert not list(tmp_path.glob("*.csv"))
 
     old = tmp_path / "old.db"

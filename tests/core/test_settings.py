@@ -27,7 +27,7 @@ def write(path: Path, text: str) -> Path:
 def test_defaults_need_no_file():
     settings = load_settings()
     assert settings.database == Path("companion.db")
-    assert not settings.campaign.is_configured
+    assert not settings.campaign.to_campaign().is_configured
     assert settings.allow_private_addresses is False
 
 

@@ -12,12 +12,16 @@ from typing import Any
 import pytest
 
 from companion.core.handles import Handle
+from companion.core.models import Campaign
 from companion.moves import MoveChecker
 from companion.settings import Settings
 from companion.standins.mastodon import Fediverse, Flavour, MastodonStandIn
 
 OLD = Handle("alice", "old.example")
 NEW = Handle("alice", "new.example")
+# The guild's campaign each check is asked with (the checker never reads one from settings).
+CAMPAIGN = Campaign(guild_id=1, old_server="old.example", new_server="new.example")
+NO_CAMPAIGN = Campaign(guild_id=1)
 
 StartStandIn = Callable[..., Awaitable[MastodonStandIn]]
 

@@ -9,7 +9,7 @@ from companion.core.statuses import MoveStatus
 from companion.moves import MemberPair, MoveChecker
 from companion.standins.mastodon import Fault, FaultKind
 
-from .conftest import OLD, alias, move, settings_for
+from .conftest import CAMPAIGN, OLD, alias, move, settings_for
 
 
 async def test_cold_then_warm_recheck_uses_batches(pair):
@@ -29,7 +29,7 @@ async def test_cold_then_warm_recheck_uses_batches(pair):
         progress.append((done, total))
 
     async with MoveChecker(settings_for(old, new)) as checker:
-        cold = await checker.recheck_many(pairs, on_progress)
+        cold = await checker.recheck_many(pairs, on_progress, campaign=CAMPAIGN)
         # Cold: one lookup per member and server; actors only before the move.
         assert old.stats.requests["lookup"] == new.stats.requests["lookup"] == 90
         assert new.stats.requests["actor"] == 60
@@ -39,7 +39,7 @@ async def test_cold_then_warm_recheck_uses_batches(pair):
         ]
         old.reset_stats()
         new.reset_stats()
-        warm = await checker.recheck_many(warm_pairs, lambda done, total: None)
+        warm = await checker.recheck_many(warm_pairs, lambda done, total: None, campaign=CAMPAIGN)
     assert [r.status for r in warm] == [r.status for r in cold]
     assert {r.status for r in cold} == {
         MoveStatus.READY_TO_MOVE,
@@ -57,24 +57,26 @@ async def test_recheck_rereads_stale_aliases_only(pair):
     old, new = pair
     pairs = [MemberPair(OLD, Handle("alice", "new.example"))]
     async with MoveChecker(settings_for(old, new), alias_max_age=timedelta(hours=1)) as checker:
-        [first] = await checker.recheck_many(pairs)
+        [first] = await checker.recheck_many(pairs, campaign=CAMPAIGN)
         assert first.status is MoveStatus.ALIAS_MISSING
         alias(old, new)
         fresh = MemberPair(pairs[0].old, pairs[0].new, cached=first.accounts, previous=first)
-        [kept] = await checker.recheck_many([fresh])
+        [kept] = await checker.recheck_many([fresh], campaign=CAMPAIGN)
         assert kept.status is MoveStatus.ALIAS_MISSING  # the reading is an hour fresh
         # The member's own check always reads the alias again.
-        mine = await checker.check(OLD, pairs[0].new, cached=first.accounts)
+        mine = await checker.check(OLD, pairs[0].new, cached=first.accounts, campaign=CAMPAIGN)
         assert mine.status is MoveStatus.READY_TO_MOVE
 
 
 async def test_deleted_account_found_missing_from_batch(pair):
     old, new = pair
     async with MoveChecker(settings_for(old, new)) as checker:
-        [first] = await checker.recheck_many([MemberPair(OLD, Handle("alice", "new.example"))])
+        [first] = await checker.recheck_many(
+            [MemberPair(OLD, Handle("alice", "new.example"))], campaign=CAMPAIGN
+        )
         old.state.delete("alice")
         again = MemberPair(OLD, Handle("alice", "new.example"), cached=first.accounts)
-        [report] = await checker.recheck_many([again])
+        [report] = await checker.recheck_many([again], campaign=CAMPAIGN)
     assert report.status is MoveStatus.OLD_ACCOUNT_GONE
     assert report.accounts.old is None  # forget the id of a deleted account
 
@@ -82,12 +84,14 @@ async def test_deleted_account_found_missing_from_batch(pair):
 async def test_batch_trouble_becomes_unreachable_not_an_error(pair):
     old, new = pair
     async with MoveChecker(settings_for(old, new)) as checker:
-        [first] = await checker.recheck_many([MemberPair(OLD, Handle("alice", "new.example"))])
+        [first] = await checker.recheck_many(
+            [MemberPair(OLD, Handle("alice", "new.example"))], campaign=CAMPAIGN
+        )
         old.inject(Fault(FaultKind.ERROR, status=502), route="accounts")
         again = MemberPair(
             OLD, Handle("alice", "new.example"), cached=first.accounts, previous=first
         )
-        [report] = await checker.recheck_many([again])
+        [report] = await checker.recheck_many([again], campaign=CAMPAIGN)
     assert report.status is MoveStatus.SERVER_UNREACHABLE
     assert report.last_known_status is MoveStatus.ALIAS_MISSING
     assert report.accounts.old == first.accounts.old  # keep the id for next time
@@ -116,7 +120,9 @@ async def test_profile_text_for_ownership_codes(pair, checker):
 async def test_pair_for_builds_a_recheck_from_stored_rows(pair, checker):
     from companion.core.models import Member
 
-    [first] = await checker.recheck_many([MemberPair(OLD, Handle("alice", "new.example"))])
+    [first] = await checker.recheck_many(
+        [MemberPair(OLD, Handle("alice", "new.example"))], campaign=CAMPAIGN
+    )
     member = Member(
         1, 42, "Alice", OLD, Handle("alice", "new.example"), first.checked_at, followers_before=100
     )
@@ -130,7 +136,11 @@ async def test_pair_for_builds_a_recheck_from_stored_rows(pair, checker):
 
 async def test_old_server_outside_the_campaign_is_not_contacted(pair, checker):
     old, _ = pair
-    report = await checker.check(OLD, Handle("alice", "new.example"), old_server="other.example")
+    report = await checker.check(
+        OLD,
+        Handle("alice", "new.example"),
+        campaign=CAMPAIGN.with_changes(old_server="other.example"),
+    )
     assert report.status is MoveStatus.UNSUPPORTED_SERVER
     assert "not the campaign's old server" in report.reason
     assert old.stats.total == 0

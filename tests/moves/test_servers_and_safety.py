@@ -21,7 +21,7 @@ from companion.standins.mastodon import (
     RateLimit,
 )
 
-from .conftest import NEW, OLD, alias, move, settings_for
+from .conftest import CAMPAIGN, NEW, NO_CAMPAIGN, OLD, alias, move, settings_for
 
 
 @pytest.mark.parametrize("mode", list(FrontMode))
@@ -36,7 +36,7 @@ async def test_split_domain_handle(start_standin, mode):
         # Only the handle's domain is configured: it points at the front, not the API.
         settings = settings_for(old, extra_servers={"example.org": front.base_url}, campaign=False)
         async with MoveChecker(settings) as checker:
-            report = await checker.check(OLD, Handle("alice", "example.org"))
+            report = await checker.check(OLD, Handle("alice", "example.org"), campaign=NO_CAMPAIGN)
             info = await checker.server_info("example.org")
     assert report.status is MoveStatus.READY_TO_MOVE
     assert info.api_base == web.base_url
@@ -53,7 +53,10 @@ async def test_unicode_domain(start_standin):
     old.state.transfer_followers("alice", 1.0)
     async with MoveChecker(settings_for(old, new)) as checker:
         report = await checker.check(
-            OLD, Handle.parse("@alice@Bücher.example"), recorded_followers=4
+            OLD,
+            Handle.parse("@alice@Bücher.example"),
+            recorded_followers=4,
+            campaign=CAMPAIGN.with_changes(new_server="xn--bcher-kva.example"),
         )
     assert report.new == "alice@xn--bcher-kva.example"
     assert report.status is MoveStatus.FOLLOWERS_ARRIVED
@@ -71,13 +74,13 @@ async def test_mastodon_42_rechecks_one_by_one(start_standin):
     pairs = [MemberPair(Handle(n, "old.example"), Handle(n, "new.example")) for n in names]
     async with MoveChecker(settings_for(old, new)) as checker:
         assert not (await checker.server_info("old.example")).multi_get
-        cold = await checker.recheck_many(pairs)
+        cold = await checker.recheck_many(pairs, campaign=CAMPAIGN)
         warm_pairs = [
             MemberPair(p.old, p.new, cached=r.accounts, previous=r)
             for p, r in zip(pairs, cold, strict=True)
         ]
         old.reset_stats()
-        warm = await checker.recheck_many(warm_pairs)
+        warm = await checker.recheck_many(warm_pairs, campaign=CAMPAIGN)
     assert {r.status for r in warm} == {MoveStatus.READY_TO_MOVE}
     assert old.stats.requests["accounts"] == 0  # never tries the 4.3 route
     assert old.stats.requests["account"] == len(names)
@@ -93,8 +96,10 @@ async def test_gotosocial_string_ids(start_standin):
     assert not gts.id.isdigit()
     alias(old, new)
     async with MoveChecker(settings_for(old, new)) as checker:
-        first = await checker.check(OLD, NEW)
-        again = await checker.check(OLD, NEW, cached=first.accounts, previous=first)
+        first = await checker.check(OLD, NEW, campaign=CAMPAIGN)
+        again = await checker.check(
+            OLD, NEW, cached=first.accounts, previous=first, campaign=CAMPAIGN
+        )
     assert first.status is again.status is MoveStatus.READY_TO_MOVE
     assert first.accounts.new.account_id == gts.id
     # No "uri" in GoToSocial accounts here: the actor came from WebFinger's self link.
@@ -108,9 +113,9 @@ async def test_pleroma_move_read_from_actor(start_standin):
     old.create_account("alice", followers_count=10)
     new.create_account("alice")
     async with MoveChecker(settings_for(old, new)) as checker:
-        before = await checker.check(OLD, NEW)
+        before = await checker.check(OLD, NEW, campaign=CAMPAIGN)
         move(old, new)
-        after = await checker.check(OLD, NEW, recorded_followers=10)
+        after = await checker.check(OLD, NEW, recorded_followers=10, campaign=CAMPAIGN)
         info = await checker.server_info("old.example")
     assert before.status is MoveStatus.ALIAS_MISSING
     assert after.status is MoveStatus.MOVED
@@ -135,7 +140,7 @@ async def test_429_then_success_after_reset(start_standin):
             pass
         seen = old.stats.rate_limited
         reset_at = (time.time() // window + 1) * window
-        report = await checker.check(OLD, NEW)
+        report = await checker.check(OLD, NEW, campaign=CAMPAIGN)
         finished = time.time()
         counters = checker.request_counts()[host]
     assert report.status is MoveStatus.ALIAS_MISSING
@@ -153,7 +158,7 @@ async def test_rate_limit_respected_without_429s(start_standin):
         new.create_account(name)
     pairs = [MemberPair(Handle(n, "old.example"), Handle(n, "new.example")) for n in names]
     async with MoveChecker(settings_for(old, new)) as checker:
-        reports = await checker.recheck_many(pairs)
+        reports = await checker.recheck_many(pairs, campaign=CAMPAIGN)
     assert {r.status for r in reports} == {MoveStatus.ALIAS_MISSING}
     assert old.stats.rate_limited == new.stats.rate_limited == 0
     assert old.stats.requests["lookup"] == 20  # more than one window's budget
@@ -168,7 +173,7 @@ async def test_locked_down_server_needs_a_token(start_standin, configured):
     alias(old, new)
     tokens = {"new.example": "s3cret"} if configured else None
     async with MoveChecker(settings_for(old, new, tokens=tokens)) as checker:
-        report = await checker.check(OLD, NEW)
+        report = await checker.check(OLD, NEW, campaign=CAMPAIGN)
     if configured:
         assert report.status is MoveStatus.READY_TO_MOVE
         assert new.stats.with_token["lookup"] == 1
@@ -196,7 +201,7 @@ async def test_token_not_sent_along_a_redirect(start_standin):
         extra_servers={"other.example": other.base_url},
     )
     async with MoveChecker(settings) as checker:
-        await checker.check(OLD, NEW)
+        await checker.check(OLD, NEW, campaign=CAMPAIGN)
     assert old.stats.with_token["lookup"] == 1
     assert other.stats.requests["lookup"] == 1
     assert other.stats.with_token.total() == 0
@@ -212,7 +217,7 @@ async def test_redirect_to_private_address_refused(pair, start_standin, target):
     url = f"{internal.base_url}/api/v1/instance" if target == "own" else target
     old.inject(Fault(FaultKind.REDIRECT, url=url), route="lookup")
     async with MoveChecker(settings_for(old, new)) as checker:
-        report = await checker.check(OLD, NEW)
+        report = await checker.check(OLD, NEW, campaign=CAMPAIGN)
     assert report.status is MoveStatus.SERVER_UNREACHABLE
     assert "refused to contact" in report.reason
     assert internal.stats.total == 0
@@ -222,7 +227,7 @@ async def test_private_addresses_refused_when_switch_off(pair):
     old, new = pair
     settings = settings_for(old, new, allow_private_addresses=False)
     async with MoveChecker(settings) as checker:
-        report = await checker.check(OLD, NEW)
+        report = await checker.check(OLD, NEW, campaign=CAMPAIGN)
         info = await checker.server_info("old.example")
     assert report.status is MoveStatus.SERVER_UNREACHABLE
     assert "loopback address (127.0.0.1)" in report.reason
@@ -235,7 +240,9 @@ async def test_unresolvable_domain_is_unreachable():
     settings = settings_for(campaign=False, request_timeout=2.0)
     async with MoveChecker(settings) as checker:
         report = await checker.check(
-            Handle("alice", "no-such-server.invalid"), Handle("alice", "new.invalid")
+            Handle("alice", "no-such-server.invalid"),
+            Handle("alice", "new.invalid"),
+            campaign=NO_CAMPAIGN,
         )
     assert report.status is MoveStatus.SERVER_UNREACHABLE
     assert "does not resolve" in report.reason or "could not" in report.reason

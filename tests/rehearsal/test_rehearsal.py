@@ -20,6 +20,7 @@ import time
 import pytest
 
 from companion.core.reminders import STEMS, split_key
+from companion.core.roster import is_listed
 from companion.core.statuses import MoveStatus
 from companion.rehearsal import RehearsalOptions, RehearsalResult, rehearse_campaign
 from companion.rehearsal.community import Script
@@ -111,7 +112,7 @@ def test_each_reminder_was_posted_exactly_once(rehearsal):
 def test_the_roster_holds_exactly_the_verified_consenting_movers(rehearsal):
     expected = expected_roster(rehearsal)
     assert expected  # the run must have someone to list
-    listed = {m.new_handle.username for m in rehearsal.members.values() if m.in_roster}
+    listed = {m.new_handle.username for m in rehearsal.members.values() if is_listed(m)}
     assert listed == expected
     assert set(HANDLE.findall(rehearsal.roster_post)) == expected
     follows = rehearsal.exports["following_accounts_harbour-birders.csv"].decode()

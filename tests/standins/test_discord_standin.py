@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from companion.standins.discord import (
     ChannelSpec,
-    CommandNotVisible,
+    CommandNotVisibleError,
     DiscordStandin,
     GuildSpec,
     MemberSpec,
@@ -225,7 +225,7 @@ async def test_user_option_is_resolved_and_organiser_commands_are_hidden_from_me
         assert isinstance(member, discord.Member)
         assert member.guild_permissions.manage_guild
 
-        with pytest.raises(CommandNotVisible):
+        with pytest.raises(CommandNotVisibleError):
             standin.slash("organise announce", user=MEMBER_ID)
         record = await standin.dispatch_interaction(
             standin.slash("organise announce", user=ORGANISER_ID)

@@ -17,7 +17,7 @@ from companion.standins.mastodon import (
     Flavour,
     MastodonStandIn,
     MastodonState,
-    MoveRefused,
+    MoveRefusedError,
     RateLimit,
 )
 from tests.paths import MASTODON_FIXTURES
@@ -87,7 +87,7 @@ def test_move_needs_the_alias_on_the_target():
     old, new = servers(Flavour.MASTODON, Flavour.MASTODON)
     old.create_account("alice", followers_count=50)
     new.create_account("alice")
-    with pytest.raises(MoveRefused) as refused:
+    with pytest.raises(MoveRefusedError) as refused:
         old.move("alice", new.actor_uri("alice"), now=T0)
     assert refused.value.code == "missing_also_known_as"
     assert refused.value.message == "is not an alias of this account"
@@ -99,10 +99,10 @@ def test_move_needs_the_alias_on_the_target():
 def test_move_refusals_mirror_mastodon():
     old, _new = servers(Flavour.MASTODON, Flavour.MASTODON)
     old.create_account("alice")
-    with pytest.raises(MoveRefused, match="not_found"):
+    with pytest.raises(MoveRefusedError, match="not_found"):
         old.move("alice", "https://nowhere.example/users/x", now=T0)
     old.set_aliases("alice", [old.actor_uri("alice")])
-    with pytest.raises(MoveRefused, match="move_to_self"):
+    with pytest.raises(MoveRefusedError, match="move_to_self"):
         old.move("alice", old.actor_uri("alice"), now=T0)
     # A target outside the stand-ins can be described by the caller.
     old.move(
@@ -126,12 +126,12 @@ def test_cooldown_between_moves(flavour, days):
     new.set_aliases("a2", [old.actor_uri("alice")])
     old.move("alice", new.actor_uri("a1"))
     clock.current += timedelta(days=days) - timedelta(minutes=1)
-    with pytest.raises(MoveRefused, match="on_cooldown"):
+    with pytest.raises(MoveRefusedError, match="on_cooldown"):
         old.move("alice", new.actor_uri("a2"))
     clock.current += timedelta(minutes=2)
     old.move("alice", new.actor_uri("a2"))
     assert old.get("alice").moved_to_uri == new.actor_uri("a2")
-    with pytest.raises(MoveRefused, match="on_cooldown"):
+    with pytest.raises(MoveRefusedError, match="on_cooldown"):
         old.move("alice", new.actor_uri("a1"), now=clock.current)
 
 

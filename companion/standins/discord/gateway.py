@@ -320,7 +320,7 @@ class Gateway:
 
     async def _request_members(self, session: GatewaySession, data: dict[str, Any]) -> None:
         raw_ids = data.get("guild_id")
-        guild_ids = raw_ids if isinstance(raw_ids, list) else [raw_ids]
+        guild_ids: list[Any] = raw_ids if isinstance(raw_ids, list) else [raw_ids]
         user_ids = [int(u) for u in data.get("user_ids") or []] or None
         for raw in guild_ids:
             guild_id = int(raw)

@@ -502,7 +502,8 @@ class RestApi:
         wanted = request.match_info["mid"]
         message_id = interaction.original_message_id if wanted == "@original" else int(wanted)
         allowed = {interaction.original_message_id, *interaction.followup_ids}
-        msg = self.world.messages.get(message_id) if message_id in allowed else None
+        known = message_id is not None and message_id in allowed
+        msg = self.world.messages.get(message_id) if known and message_id is not None else None
         if msg is None or msg.deleted:
             raise ApiError.of(404, UNKNOWN_MESSAGE)
         record: RecordedRequest = request[RECORD]

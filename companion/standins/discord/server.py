@@ -21,7 +21,9 @@ from typing import Any, Self
 from aiohttp import BodyPartReader, hdrs, web
 
 from . import payloads
+from .aim import point_discord_py_at
 from .gateway import OP_HEARTBEAT, OP_RECONNECT, Gateway, GatewaySession
+from .interactions import InteractionFactory
 from .models import (
     PRIVILEGED_INTENTS,
     ChangeFeed,
@@ -34,7 +36,6 @@ from .models import (
     UploadedFile,
     Violation,
 )
-from .payloads import InteractionFactory
 from .rest import API_PREFIX, GATEWAY_PATH, RECORD, RESUME_GATEWAY_PATH, RestApi, json_response
 from .state import World
 from .validation import RATE_LIMIT_BODY, RATE_LIMIT_HEADERS, ApiError
@@ -73,6 +74,7 @@ class HeldRequest:
     released: asyncio.Event = field(default_factory=asyncio.Event)
 
     def matches(self, method: str, path: str) -> bool:
+        """Whether this hold is for a request with ``method`` and ``path`` not yet seen."""
         same_method = self.method is None or self.method.upper() == method
         return self.record is None and same_method and fnmatch.fnmatchcase(path, self.pattern)
 
@@ -203,8 +205,6 @@ class DiscordStandin:
 
     def discord_py(self) -> AbstractContextManager[None]:
         """Point discord.py's REST base and default gateway at this stand-in for a `with` block."""
-        from . import point_discord_py_at
-
         return point_discord_py_at(self.api_base, self.gateway_url)
 
     # ----------------------------------------------------------------- gateway control

@@ -22,7 +22,7 @@ from .server import (
     RateLimit,
     StandInStats,
 )
-from .state import Fediverse, Flavour, MastodonState, MoveRefused, StandInAccount
+from .state import Fediverse, Flavour, MastodonState, MoveRefusedError, StandInAccount
 
 __all__ = [
     "AuthorizedFetch",
@@ -34,7 +34,7 @@ __all__ = [
     "FrontMode",
     "MastodonStandIn",
     "MastodonState",
-    "MoveRefused",
+    "MoveRefusedError",
     "RateLimit",
     "StandInAccount",
     "StandInStats",

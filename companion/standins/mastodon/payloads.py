@@ -1,6 +1,7 @@
 """JSON and XML bodies in the shapes real servers send (same keys as the recorded fixtures).
 
 Each builder reads the state and returns plain data; the HTTP layer only serialises it.
+The Account entity itself is built in ``state.py``, which snapshots it when an account moves.
 The key sets follow Mastodon 4.6's recorded answers (Mastodon.py's test cassettes) and
 the documentation examples; a test compares them with ``shared/fixtures/mastodon``.
 """
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from datetime import datetime
 from html import escape
 from typing import Any
 
-from .state import Flavour, MastodonState, StandInAccount
+from .state import Flavour, MastodonState, StandInAccount, account_json, date_midnight
 
 ACTIVITY_JSON = "application/activity+json"
 JRD_JSON = "application/jrd+json"
@@ -21,83 +21,6 @@ XRD_XML = "application/xrd+xml"
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.0"
 
 _SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"]
-
-
-def account_json(state: MastodonState, account: StandInAccount) -> dict[str, Any]:
-    """The REST Account entity; ``moved`` only when moved (absent, not null, otherwise)."""
-    data = _account_core(state, account)
-    if account.moved_to_uri is not None and state.traits.shows_moved:
-        data["moved"] = _moved_json(state, account)
-    return data
-
-
-def _account_core(state: MastodonState, account: StandInAccount) -> dict[str, Any]:
-    base = state.base_url
-    hidden = account.suspended
-    avatar = f"{base}/avatars/original/missing.png"
-    header = f"{base}/headers/original/missing.png"
-    data: dict[str, Any] = {
-        "id": account.id,
-        "username": account.username,
-        "acct": account.username,
-        "display_name": "" if hidden else account.display_name,
-        "locked": account.locked,
-        "bot": account.bot,
-        "discoverable": None if hidden else True,
-        "indexable": False,
-        "group": False,
-        "created_at": _date_midnight(account.created_at),
-        "note": "" if hidden else account.note,
-        "url": state.profile_url(account),
-        "uri": state.actor_uri(account),
-        "avatar": avatar,
-        "avatar_static": avatar,
-        "avatar_description": "",
-        "header": header,
-        "header_static": header,
-        "header_description": "",
-        "followers_count": 0 if hidden else account.followers_count,
-        "following_count": 0 if hidden else account.following_count,
-        "statuses_count": 0 if hidden else account.statuses_count,
-        "last_status_at": None if hidden or not account.statuses_count else "2026-08-01",
-        "hide_collections": account.hide_collections,
-        "show_media": True,
-        "show_media_replies": True,
-        "show_featured": True,
-        "noindex": False,
-        "feature_approval": {"automatic": [], "manual": [], "current_user": "denied"},
-        "emojis": [],
-        "roles": [],
-        "fields": []
-        if hidden
-        else [
-            {"name": name, "value": value, "verified_at": None} for name, value in account.fields
-        ],
-    }
-    if not state.traits.account_uri:
-        del data["uri"]
-    if hidden:
-        data["suspended"] = True
-    return data
-
-
-def _fields(account: StandInAccount) -> list[dict[str, Any]]:
-    return [{"name": name, "value": value, "verified_at": None} for name, value in account.fields]
-
-
-def _moved_json(state: MastodonState, account: StandInAccount) -> dict[str, Any] | None:
-    """The target embedded one level deep; null when the target is no longer available."""
-    found = state.moved_target(account)
-    if found is not None:
-        target_state, target = found
-        if not target.visible or target.suspended:
-            return None
-        return target_state.remote_account_json(target)
-    if account.moved_snapshot is None:
-        return None
-    snapshot = dict(account.moved_snapshot)
-    snapshot.pop("moved", None)  # only one level deep
-    return snapshot
 
 
 def accounts_json(state: MastodonState, accounts: list[StandInAccount]) -> list[dict[str, Any]]:
@@ -363,7 +286,7 @@ def actor(state: MastodonState, account: StandInAccount) -> dict[str, Any]:
         "manuallyApprovesFollowers": account.locked,
         "discoverable": True,
         "indexable": False,
-        "published": _date_midnight(account.created_at),
+        "published": date_midnight(account.created_at),
         "memorial": False,
         "publicKey": _public_key(uri),
         "tag": [],
@@ -415,8 +338,3 @@ def html_page(title: str) -> str:
 def is_mastodon_like(flavour: Flavour) -> bool:
     """True when the flavour answers the Mastodon client API at all."""
     return flavour is not Flavour.NOT_MASTODON
-
-
-def _date_midnight(moment: datetime) -> str:
-    """Mastodon rounds ``created_at`` to the day in API answers."""
-    return moment.strftime("%Y-%m-%dT00:00:00.000Z")

@@ -113,7 +113,7 @@ TRAITS: dict[Flavour, Traits] = {
 }
 
 
-class MoveRefused(Exception):
+class MoveRefusedError(Exception):
     """Mastodon refused a move; ``code`` is its error key, ``message`` its English text."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -366,7 +366,7 @@ class MastodonState:
         *,
         target_also_known_as: Sequence[str] | None = None,
     ) -> None:
-        """Start a move ("Move to a different account"), or raise ``MoveRefused`` like Mastodon.
+        """Start a move ("Move to a different account"); raise ``MoveRefusedError`` if refused.
 
         The target's aliases come from ``target_also_known_as`` or, when the target is an
         account of a stand-in in the same fediverse, from that account.
@@ -374,6 +374,7 @@ class MastodonState:
         account = self.get(old)
         moment = now or self.clock.now()
         found = self.fediverse.find_actor(target_actor_uri)
+        snapshot: dict[str, Any] | None
         if found is not None:
             target_state, target = found
             aliases = list(target.also_known_as) if target.visible else None
@@ -385,15 +386,17 @@ class MastodonState:
             # Mastodon's order (AccountMigration): cooldown, then the target checks.
             cooldown = self.traits.cooldown
             if any(moment - when < cooldown for when in account.migrations):
-                raise MoveRefused("on_cooldown", "You are on cooldown")
+                raise MoveRefusedError("on_cooldown", "You are on cooldown")
             if aliases is None or snapshot is None:
-                raise MoveRefused("not_found", "could not be found")
+                raise MoveRefusedError("not_found", "could not be found")
             if target_actor_uri == self.actor_uri(account):
-                raise MoveRefused("move_to_self", "cannot be current account")
+                raise MoveRefusedError("move_to_self", "cannot be current account")
             if self.actor_uri(account) not in aliases:
-                raise MoveRefused("missing_also_known_as", "is not an alias of this account")
+                raise MoveRefusedError("missing_also_known_as", "is not an alias of this account")
             if account.moved_to_uri == target_actor_uri:
-                raise MoveRefused("already_moved", "is the same account you have already moved to")
+                raise MoveRefusedError(
+                    "already_moved", "is the same account you have already moved to"
+                )
             account.moved_to_uri = target_actor_uri
             account.moved_snapshot = dict(snapshot)
             account.migrations.append(moment)
@@ -484,12 +487,10 @@ class MastodonState:
             self.domain_blocks[domain] = severity
             self.publish_domain_blocks = True
 
-    # -- JSON views (built in payloads.py) ---------------------------------------------------
+    # -- JSON views (the Account entity is built at the end of this module) ------------------
 
     def account_json(self, ref: AccountRef) -> dict[str, Any]:
         """The REST Account as this server shows it to anyone."""
-        from .payloads import account_json  # payloads reads state; import late to avoid a cycle
-
         return account_json(self, self.get(ref))
 
     def remote_account_json(self, ref: AccountRef) -> dict[str, Any]:
@@ -531,3 +532,84 @@ def _encode(value: int, alphabet: str, width: int) -> str:
         value, rest = divmod(value, base)
         digits.append(alphabet[rest])
     return "".join(reversed(digits))
+
+
+# -- the REST Account entity (payloads.py builds the other bodies) ------------------------
+
+
+def account_json(state: MastodonState, account: StandInAccount) -> dict[str, Any]:
+    """The REST Account entity; ``moved`` only when moved (absent, not null, otherwise)."""
+    data = _account_core(state, account)
+    if account.moved_to_uri is not None and state.traits.shows_moved:
+        data["moved"] = _moved_json(state, account)
+    return data
+
+
+def _account_core(state: MastodonState, account: StandInAccount) -> dict[str, Any]:
+    base = state.base_url
+    hidden = account.suspended
+    avatar = f"{base}/avatars/original/missing.png"
+    header = f"{base}/headers/original/missing.png"
+    data: dict[str, Any] = {
+        "id": account.id,
+        "username": account.username,
+        "acct": account.username,
+        "display_name": "" if hidden else account.display_name,
+        "locked": account.locked,
+        "bot": account.bot,
+        "discoverable": None if hidden else True,
+        "indexable": False,
+        "group": False,
+        "created_at": date_midnight(account.created_at),
+        "note": "" if hidden else account.note,
+        "url": state.profile_url(account),
+        "uri": state.actor_uri(account),
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "avatar_description": "",
+        "header": header,
+        "header_static": header,
+        "header_description": "",
+        "followers_count": 0 if hidden else account.followers_count,
+        "following_count": 0 if hidden else account.following_count,
+        "statuses_count": 0 if hidden else account.statuses_count,
+        "last_status_at": None if hidden or not account.statuses_count else "2026-08-01",
+        "hide_collections": account.hide_collections,
+        "show_media": True,
+        "show_media_replies": True,
+        "show_featured": True,
+        "noindex": False,
+        "feature_approval": {"automatic": [], "manual": [], "current_user": "denied"},
+        "emojis": [],
+        "roles": [],
+        "fields": []
+        if hidden
+        else [
+            {"name": name, "value": value, "verified_at": None} for name, value in account.fields
+        ],
+    }
+    if not state.traits.account_uri:
+        del data["uri"]
+    if hidden:
+        data["suspended"] = True
+    return data
+
+
+def _moved_json(state: MastodonState, account: StandInAccount) -> dict[str, Any] | None:
+    """The target embedded one level deep; null when the target is no longer available."""
+    found = state.moved_target(account)
+    if found is not None:
+        target_state, target = found
+        if not target.visible or target.suspended:
+            return None
+        return target_state.remote_account_json(target)
+    if account.moved_snapshot is None:
+        return None
+    snapshot = dict(account.moved_snapshot)
+    snapshot.pop("moved", None)  # only one level deep
+    return snapshot
+
+
+def date_midnight(moment: datetime) -> str:
+    """Mastodon rounds ``created_at`` to the day in API answers."""
+    return moment.strftime("%Y-%m-%dT00:00:00.000Z")
