@@ -411,7 +411,7 @@ class MoveChecker:
                 user_agent=USER_AGENT,
                 max_bytes=self.max_response_bytes,
                 token_origin=token_origin,
-                max_seconds=self.timeout * 2,
+                max_seconds=self.timeout,
             )
             self._sessions[domain] = session
         return session

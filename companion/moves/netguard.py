@@ -160,7 +160,7 @@ class _GuardMixin:
         raise NewConnectionError(
             self,  # type: ignore[arg-type]
             f"Failed to establish a new connection: {last_error}",
-        )
+        ) from last_error
 
 
 class GuardedHTTPConnection(_GuardMixin, HTTPConnection):
@@ -178,11 +178,16 @@ class GuardedHTTPSConnection(_GuardMixin, HTTPSConnection):
 
 
 def guarded_pool_classes(
-    policy: AddressPolicy,
+    policy: AddressPolicy, mixins: tuple[type, ...] = ()
 ) -> dict[str, type[HTTPConnectionPool]]:
-    """Connection pool classes bound to ``policy``, for ``PoolManager.pool_classes_by_scheme``."""
-    http_conn = type("PolicyHTTPConnection", (GuardedHTTPConnection,), {"policy": policy})
-    https_conn = type("PolicyHTTPSConnection", (GuardedHTTPSConnection,), {"policy": policy})
+    """Connection pool classes bound to ``policy``, for ``PoolManager.pool_classes_by_scheme``.
+
+    ``mixins`` go in front of the guarded connection classes (the transport's deadline).
+    """
+    http_conn = type("PolicyHTTPConnection", (*mixins, GuardedHTTPConnection), {"policy": policy})
+    https_conn = type(
+        "PolicyHTTPSConnection", (*mixins, GuardedHTTPSConnection), {"policy": policy}
+    )
     http_pool = type(
         "GuardedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}
     )

@@ -20,7 +20,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from .netguard import AddressPolicy
-from .problems import ServerProblem, Trouble, from_status
+from .problems import ServerProblem, Trouble, from_status, unreadable
 
 ACTIVITY_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 JRD_ACCEPT = "application/jrd+json, application/json;q=0.9"
@@ -78,17 +78,17 @@ def _get(
         if urlsplit(url).scheme not in {"http", "https"}:
             raise ServerProblem(Trouble.HTTP_ERROR, f"{host_of(response.url)} redirected oddly")
         vouch.trust(url)
-    raise ServerProblem(Trouble.HTTP_ERROR, f"too many redirects from {host_of(url)}")
+    raise ServerProblem(
+        Trouble.REDIRECT_LOOP,
+        f"{host_of(url)} redirects in a loop, so its answer never arrives",
+    )
 
 
 def _json_body(response: requests.Response, what: str) -> Any:
     try:
         return json.loads(response.content)
     except ValueError as exc:
-        raise ServerProblem(
-            Trouble.NOT_JSON,
-            f"{host_of(response.url)} answered {what} with a web page instead of data",
-        ) from exc
+        raise unreadable(response.content, host_of(response.url), what) from exc
 
 
 def host_meta_template(
