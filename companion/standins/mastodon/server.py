@@ -53,6 +53,7 @@ class FaultKind(StrEnum):
     DRIP_BODY = "drip_body"  # headers at once, then a declared-length body byte by byte
     TRUNCATED_BODY = "truncated_body"  # declares a length, sends half, hangs up
     TRUNCATED_JSON = "truncated_json"  # a complete answer whose JSON stops half-way
+    BODY = "body"  # 200 with ``body`` as ``content_type`` (a hostile document, say)
 
 
 @dataclass(slots=True)
@@ -67,6 +68,8 @@ class Fault:
     times: int | None = None
     headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After on a 429
     interval: float = 1.0  # seconds between dripped bytes
+    body: str = ""
+    content_type: str = "application/json"
 
 
 class AuthorizedFetch(StrEnum):
@@ -627,6 +630,8 @@ async def _fault_response(fault: Fault, request: web.Request) -> web.StreamRespo
         response = _html(fault.status, f"{fault.status} error")
         response.headers.update(fault.headers)
         return response
+    if fault.kind is FaultKind.BODY:
+        return web.Response(text=fault.body, content_type=fault.content_type)
     if fault.kind is FaultKind.DRIP_HEADERS:
         return await _drip_headers(fault, request)
     if fault.kind is FaultKind.DRIP_BODY:
