@@ -737,8 +737,7 @@ class MoveChecker:
                 raw = None  # the id now names someone else: resolve the handle again
         if raw is None:
             try:
-                raw = client.lookup(handle.acct)
-                asked = f"GET /api/v1/accounts/lookup?acct={handle.acct}"
+                raw, asked = _lookup(client, handle)
             except ServerProblem as problem:
                 if problem.trouble in {Trouble.NOT_FOUND, Trouble.GONE}:
                     return self._confirm_missing(server, handle, problem, now), None
@@ -773,24 +772,41 @@ class MoveChecker:
     def _confirm_missing(
         self, server: _Server, handle: Handle, problem: ServerProblem, now: datetime
     ) -> AccountFacts:
-        """The API does not know the account: WebFinger tells deleted (410) from unknown."""
-        reason = f"{server.api_host} does not know {handle}"
-        answer = Answer.NOT_FOUND
+        """The API does not know the account: only WebFinger's agreement makes it missing.
+
+        A false "account gone" tells a member their followers may be lost, so an account
+        is missing only when its own server's WebFinger says so too (404, or 410 for
+        deleted for good). While WebFinger still lists it, or cannot be asked, the answer
+        is "could not confirm", and the reason says what.
+        """
+        asked = "lookup (with and without the domain), then WebFinger"
         try:
             found = self._webfinger(server, handle)
-            reason += " (its WebFinger still lists it, so it may be pending deletion)"
-            log.debug("WebFinger lists %s at %s", handle, found.actor_uri)
         except ServerProblem as webfinger_problem:
-            if webfinger_problem.trouble is Trouble.GONE:
-                answer = Answer.GONE
-                reason = f"{handle} was deleted for good (WebFinger answers 410 Gone)"
-        except Exception as exc:  # WebFinger is only a second opinion here
-            log.debug("WebFinger for %s failed: %s", handle, exc)
-        if problem.trouble is Trouble.GONE:
-            answer = Answer.GONE
-        return self._trouble_facts(
-            handle, server, answer, reason, now, asked="lookup, then WebFinger"
+            if webfinger_problem.trouble is Trouble.GONE or problem.trouble is Trouble.GONE:
+                reason = f"{handle} was deleted for good (its server answers 410 Gone)"
+                return self._trouble_facts(handle, server, Answer.GONE, reason, now, asked=asked)
+            if webfinger_problem.trouble is Trouble.NOT_FOUND:
+                reason = f"{server.api_host} does not know {handle} (API and WebFinger agree)"
+                return self._trouble_facts(
+                    handle, server, Answer.NOT_FOUND, reason, now, asked=asked
+                )
+            second = webfinger_problem.reason
+        except Exception as exc:  # a bug in the second opinion must not make it "gone"
+            log.exception("WebFinger for %s failed", handle)
+            second = f"unexpected error ({type(exc).__name__}); it was logged"
+        else:
+            log.debug("WebFinger lists %s at %s", handle, found.actor_uri)
+            reason = (
+                f"could not confirm {handle}: {server.api_host}'s API does not find it, but "
+                "its WebFinger still lists the account, so the bot does not call it gone"
+            )
+            return self._trouble_facts(handle, server, Answer.UNREACHABLE, reason, now, asked=asked)
+        reason = (
+            f"could not confirm {handle}: {server.api_host}'s API does not find it, and "
+            f"WebFinger could not be asked ({second})"
         )
+        return self._trouble_facts(handle, server, Answer.UNREACHABLE, reason, now, asked=asked)
 
     def _settle_move(
         self,
@@ -925,7 +941,7 @@ class MoveChecker:
                 answer = Answer.UNSUPPORTED if server.info.reachable else Answer.UNREACHABLE
                 return ProfileText(str(handle), "", answer, server.info.reason, now)
             try:
-                raw = server.client.lookup(handle.acct)
+                raw, _ = _lookup(server.client, handle)
             except ServerProblem as problem:
                 facts = self._problem_facts(handle, server, problem, now, "lookup")
                 return ProfileText(str(handle), "", facts.answer, facts.reason, now)
@@ -952,6 +968,21 @@ def _unauthorized_reason(server: _Server, problem: ServerProblem) -> str:
     if note == "token":
         return f"{server.api_host} refused the configured access token ({problem.reason})"
     return f"{server.api_host} requires an access token; the configured one is {note}"
+
+
+def _lookup(client: MastodonClient, handle: Handle) -> tuple[dict[str, Any], str]:
+    """Find a local account on its own server: ``user@domain``, else the bare username.
+
+    Servers differ in how ``accounts/lookup`` matches their own accounts: some find only
+    the bare username. Asking the handle's own server, the bare name is that account.
+    """
+    try:
+        return client.lookup(handle.acct), f"GET /api/v1/accounts/lookup?acct={handle.acct}"
+    except ServerProblem as problem:
+        if problem.trouble is not Trouble.NOT_FOUND:
+            raise
+    raw = client.lookup(handle.username)
+    return raw, f"GET /api/v1/accounts/lookup?acct={handle.username}"
 
 
 def _reusable_alias(

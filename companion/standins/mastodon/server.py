@@ -477,6 +477,8 @@ class MastodonStandIn(_HttpServer):
                 domain = "?"
         # The home server only finds its own accounts (it knows no remote ones here).
         local = not domain or domain in {self.state.local_domain, self.state.web_host}
+        if domain and self.state.traits.lookup_bare_only:
+            local = False  # matches "alice", never "alice@its.domain"
         account = self.state.find_username(username) if local else None
         return self._account_response(account)
 
