@@ -3,8 +3,11 @@
 The async face of the adapter. Work runs on a bounded thread pool (Mastodon.py and
 requests are synchronous); per-host limits live in the shared transport. Each server is
 discovered once (host-meta, else WebFinger, then nodeinfo and the instance endpoint) and
-remembered for a while. A member is checked in this order, asking only what the answer
-depends on:
+remembered for a while. Discovery sends its independent requests at once (host-meta,
+nodeinfo and the instance endpoint at the configured address, and for a member's own
+check the account lookup too), and a member's check discovers both servers at once, so a
+first contact with slow servers costs three round trips, not six one after the other.
+A member is checked in this order, asking only what the answer depends on:
 
 1. the old account on its home server (by stored id when resolved, else by lookup);
    where the software may hide ``moved`` (Pleroma/Akkoma) the old actor's ``movedTo``;
@@ -27,7 +30,7 @@ import logging
 import math
 import threading
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -130,6 +133,9 @@ class _Server:
     confirmed: bool = True  # False when discovery found nothing better than a guess
     multi_get: bool = False
     attempts: int = 1  # discoveries that ended in a guess
+    tried: frozenset[Handle] = frozenset()  # probe handles those discoveries asked about
+    # Lookups sent alongside discovery (a member's own check); ``check`` takes them at once.
+    early: dict[Handle, Future[tuple[dict[str, Any], str]]] = field(default_factory=dict)
 
     @property
     def api_host(self) -> str:
@@ -146,6 +152,8 @@ class _Prefetch:
 
     accounts: dict[tuple[str, str], dict[str, Any] | ServerProblem] = field(default_factory=dict)
     covered: set[tuple[str, str]] = field(default_factory=set)
+    # Lookups already sent during this check's discovery, by handle.
+    lookups: dict[Handle, Future[tuple[dict[str, Any], str]]] = field(default_factory=dict)
 
 
 class _Unset:
@@ -207,6 +215,11 @@ class MoveChecker:
         self._contact = frozenset(contact) if contact is not None else None
         self._workers = max_workers
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="move-check")
+        # Single requests sent side by side during discovery. Only leaves run here (they
+        # never wait on this pool themselves), so it cannot deadlock.
+        self._fanout = ThreadPoolExecutor(
+            max_workers=max(4, per_host_concurrency * 2), thread_name_prefix="move-fanout"
+        )
         self._servers: dict[str, _Server] = {}
         self._sessions: dict[str, requests.Session] = {}
         self._locks: dict[str, threading.Lock] = {}
@@ -235,6 +248,7 @@ class MoveChecker:
 
     def _shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._fanout.shutdown(wait=True, cancel_futures=True)
         for session in self._sessions.values():
             session.close()
 
@@ -280,13 +294,18 @@ class MoveChecker:
         no campaign). ``guide_base`` defaults to the settings' guide address.
         """
         pair = MemberPair(old, new, recorded_followers, cached, previous)
+        call = self._call(new_server, old_server, guide_base)
+        prefetch = _Prefetch()
+        if call.contacts(old.domain, old=True) and call.contacts(new.domain, old=False):
+            # Both servers at once; a first contact also looks the handles up meanwhile.
+            for server in await asyncio.gather(
+                self._run(self._server_sync, old.domain, old, False, True),
+                self._run(self._server_sync, new.domain, new, False, True),
+            ):
+                early, server.early = server.early, {}
+                prefetch.lookups.update(early)
         return await self._run(
-            self._safe_check,
-            pair,
-            now or self._now(),
-            _Prefetch(),
-            timedelta(0),
-            self._call(new_server, old_server, guide_base),
+            self._safe_check, pair, now or self._now(), prefetch, timedelta(0), call
         )
 
     async def recheck_many(
@@ -382,15 +401,23 @@ class MoveChecker:
         with self._locks_guard:
             return self._locks.setdefault(domain, threading.Lock())
 
-    def _server_sync(self, domain: str, probe: Handle | None, fresh: bool = False) -> _Server:
-        """The server behind a handle domain, discovered once and reused for a while."""
+    def _server_sync(
+        self, domain: str, probe: Handle | None, fresh: bool = False, early: bool = False
+    ) -> _Server:
+        """The server behind a handle domain, discovered once and reused for a while.
+
+        ``early``: when discovery is needed, look ``probe`` up alongside it.
+        """
         with self._lock(domain):
             known = self._servers.get(domain)
             if known is not None and not fresh and not self._stale(known, probe):
                 return known
-            server = self._discover(domain, probe, known)
+            server = self._discover(domain, probe, known, early=early)
+            if probe is not None:
+                server.tried = frozenset({probe})
             if known is not None and not server.confirmed:
                 server.attempts = known.attempts + 1
+                server.tried |= known.tried
             self._servers[domain] = server
             return server
 
@@ -398,7 +425,12 @@ class MoveChecker:
         age = self._now() - server.info.checked_at
         if not server.info.reachable:
             return age > _RETRY_UNREACHABLE
-        if not server.confirmed and probe is not None and server.attempts < _DISCOVERY_TRIES:
+        if (
+            not server.confirmed
+            and probe is not None
+            and probe not in server.tried
+            and server.attempts < _DISCOVERY_TRIES
+        ):
             return True  # a guess: let the next handle's WebFinger confirm it
         return age > self.server_ttl
 
@@ -416,8 +448,15 @@ class MoveChecker:
             self._sessions[domain] = session
         return session
 
-    def _discover(self, domain: str, probe: Handle | None, known: _Server | None) -> _Server:
-        """Find where the API lives (host-meta, else WebFinger) and what the server is."""
+    def _discover(
+        self, domain: str, probe: Handle | None, known: _Server | None, *, early: bool = False
+    ) -> _Server:
+        """Find where the API lives (host-meta, else WebFinger) and what the server is.
+
+        The API is almost always at the configured address, so nodeinfo, the instance
+        endpoint (and with ``early`` the probe's lookup) are asked there at the same time
+        as host-meta; only when discovery points elsewhere are they asked again there.
+        """
         now = self._now()
         configured = self.settings.servers.get(domain)
         start = (
@@ -436,8 +475,20 @@ class MoveChecker:
             reason = f"{domain} is not one of the campaign's servers; the bot only contacts those"
             return self._unusable(domain, start, session, now, reason, reachable=False)
         template, api_base, confirmed = None, start, False
+        fanout = self._fanout
+        start_client = MastodonClient(start, session, timeout=self.timeout, token=token)
+        host_meta = fanout.submit(
+            host_meta_template, session, start, timeout=self.timeout, policy=self.policy
+        )
+        nodeinfo_here = fanout.submit(self._nodeinfo_or_none, session, start, domain)
+        instance_here = fanout.submit(_instance, start_client)
+        looked_up = (
+            {probe: fanout.submit(_lookup, start_client, probe)}
+            if early and probe is not None
+            else {}
+        )
         try:
-            template = host_meta_template(session, start, timeout=self.timeout, policy=self.policy)
+            template = host_meta.result()
         except Exception as exc:  # host-meta is optional, but a dead address is not
             problem = classify(exc, host_of(start), timeout=self.timeout)
             if problem.trouble in _DOWN:
@@ -466,18 +517,21 @@ class MoveChecker:
                 f"token withheld: configured for {host_of(start)}, "
                 f"but the API is at {host_of(api_base)}"
             )
-        client = MastodonClient(
-            api_base, session, timeout=self.timeout, token=token if sends_token else None
-        )
-        nodeinfo = None
-        try:
-            nodeinfo = fetch_nodeinfo(session, api_base, timeout=self.timeout)
-        except Exception as exc:  # nodeinfo is optional; the instance endpoint decides
-            log.debug("nodeinfo for %s failed: %s", domain, exc)
-        reachable, supported, reason, instance = True, True, "", None
-        try:
-            instance = client.instance()
-        except ServerProblem as problem:
+        if api_base == start:
+            client = start_client
+            nodeinfo, answered = nodeinfo_here.result(), instance_here.result()
+        else:  # the API lives elsewhere (split domain): ask there, both at once
+            looked_up = {}
+            client = MastodonClient(
+                api_base, session, timeout=self.timeout, token=token if sends_token else None
+            )
+            nodeinfo_there = fanout.submit(self._nodeinfo_or_none, session, api_base, domain)
+            answered = _instance(client)
+            nodeinfo = nodeinfo_there.result()
+        reachable, supported, reason = True, True, ""
+        instance = None if isinstance(answered, ServerProblem) else answered
+        if isinstance(answered, ServerProblem):
+            problem = answered
             reason = problem.reason
             if problem.trouble is Trouble.UNAUTHORIZED:
                 reason = ""  # limited federation hides instance info; accounts may still work
@@ -513,7 +567,18 @@ class MoveChecker:
             info=info,
             confirmed=confirmed,
             multi_get=info.multi_get,
+            early=looked_up if reachable and supported else {},
         )
+
+    def _nodeinfo_or_none(
+        self, session: requests.Session, base: str, domain: str
+    ) -> dict[str, Any] | None:
+        """The nodeinfo document, or None: it is optional, the instance endpoint decides."""
+        try:
+            return fetch_nodeinfo(session, base, timeout=self.timeout)
+        except Exception as exc:
+            log.debug("nodeinfo for %s failed: %s", domain, exc)
+            return None
 
     def _unusable(
         self,
@@ -736,8 +801,9 @@ class MoveChecker:
             if raw is not None and not _is_home_account(raw, handle):
                 raw = None  # the id now names someone else: resolve the handle again
         if raw is None:
+            early = prefetch.lookups.pop(handle, None)
             try:
-                raw, asked = _lookup(client, handle)
+                raw, asked = early.result() if early is not None else _lookup(client, handle)
             except ServerProblem as problem:
                 if problem.trouble in {Trouble.NOT_FOUND, Trouble.GONE}:
                     return self._confirm_missing(server, handle, problem, now), None
@@ -968,6 +1034,14 @@ def _unauthorized_reason(server: _Server, problem: ServerProblem) -> str:
     if note == "token":
         return f"{server.api_host} refused the configured access token ({problem.reason})"
     return f"{server.api_host} requires an access token; the configured one is {note}"
+
+
+def _instance(client: MastodonClient) -> dict[str, Any] | ServerProblem:
+    """The instance endpoint's answer, or the problem asking it (for a side-by-side request)."""
+    try:
+        return client.instance()
+    except ServerProblem as problem:
+        return problem
 
 
 def _lookup(client: MastodonClient, handle: Handle) -> tuple[dict[str, Any], str]:
