@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import inspect
 import logging
@@ -59,7 +60,7 @@ from companion.core.statuses import (
 from companion.settings import Settings
 
 from .client import MastodonClient, profile_plain_text
-from .http import DEFAULT_MAX_BYTES, GateRegistry, HostCounters, build_session
+from .http import DEFAULT_MAX_BYTES, WAIT_BUDGET, GateRegistry, HostCounters, build_session
 from .netguard import AddressPolicy, origin_of
 from .problems import ServerProblem, Trouble, classify
 from .servers import ServerInfo, describe
@@ -190,6 +191,7 @@ class MoveChecker:
         per_host_concurrency: int = 8,
         max_response_bytes: int = DEFAULT_MAX_BYTES,
         max_rate_limit_wait: float = 330.0,
+        reply_rate_limit_wait: float = 30.0,
         alias_max_age: timedelta = timedelta(hours=12),
         server_ttl: timedelta = timedelta(hours=1),
     ) -> None:
@@ -200,6 +202,9 @@ class MoveChecker:
         contacted at all when it differs (``wrong_server``), and ``old_server`` does the
         same for the old handle. ``alias_max_age``: a bulk recheck reuses an alias reading
         younger than this; a member's own check always reads it afresh.
+        ``max_rate_limit_wait``: the longest a recheck waits for a rate limit;
+        ``reply_rate_limit_wait``: the same for a member's own check, who is waiting for the
+        reply (beyond it the reason names the time requests are allowed again).
         """
         self.settings = settings
         self.clock = clock
@@ -207,6 +212,7 @@ class MoveChecker:
         self.alias_max_age = alias_max_age
         self.server_ttl = server_ttl
         self.max_response_bytes = max_response_bytes
+        self.reply_rate_limit_wait = reply_rate_limit_wait
         self.policy = AddressPolicy(allow_private=settings.allow_private_addresses)
         for server in settings.servers.values():
             if server.api_base_url:
@@ -253,8 +259,14 @@ class MoveChecker:
             session.close()
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run on the member pool, carrying the caller's context (its wait budget)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(fn, *args))
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._pool, functools.partial(context.run, fn, *args))
+
+    def _side_by_side(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Send one request on the fanout pool, carrying this thread's context."""
+        return self._fanout.submit(contextvars.copy_context().run, fn, *args)
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock is not None else datetime.now(UTC)
@@ -296,17 +308,21 @@ class MoveChecker:
         pair = MemberPair(old, new, recorded_followers, cached, previous)
         call = self._call(new_server, old_server, guide_base)
         prefetch = _Prefetch()
-        if call.contacts(old.domain, old=True) and call.contacts(new.domain, old=False):
-            # Both servers at once; a first contact also looks the handles up meanwhile.
-            for server in await asyncio.gather(
-                self._run(self._server_sync, old.domain, old, False, True),
-                self._run(self._server_sync, new.domain, new, False, True),
-            ):
-                early, server.early = server.early, {}
-                prefetch.lookups.update(early)
-        return await self._run(
-            self._safe_check, pair, now or self._now(), prefetch, timedelta(0), call
-        )
+        budget = WAIT_BUDGET.set(self.reply_rate_limit_wait)  # a member awaits the reply
+        try:
+            if call.contacts(old.domain, old=True) and call.contacts(new.domain, old=False):
+                # Both servers at once; a first contact also looks the handles up meanwhile.
+                for server in await asyncio.gather(
+                    self._run(self._server_sync, old.domain, old, False, True),
+                    self._run(self._server_sync, new.domain, new, False, True),
+                ):
+                    early, server.early = server.early, {}
+                    prefetch.lookups.update(early)
+            return await self._run(
+                self._safe_check, pair, now or self._now(), prefetch, timedelta(0), call
+            )
+        finally:
+            WAIT_BUDGET.reset(budget)
 
     async def recheck_many(
         self,
@@ -475,17 +491,13 @@ class MoveChecker:
             reason = f"{domain} is not one of the campaign's servers; the bot only contacts those"
             return self._unusable(domain, start, session, now, reason, reachable=False)
         template, api_base, confirmed = None, start, False
-        fanout = self._fanout
+        side = self._side_by_side
         start_client = MastodonClient(start, session, timeout=self.timeout, token=token)
-        host_meta = fanout.submit(
-            host_meta_template, session, start, timeout=self.timeout, policy=self.policy
-        )
-        nodeinfo_here = fanout.submit(self._nodeinfo_or_none, session, start, domain)
-        instance_here = fanout.submit(_instance, start_client)
+        host_meta = side(self._host_meta, session, start)
+        nodeinfo_here = side(self._nodeinfo_or_none, session, start, domain)
+        instance_here = side(_instance, start_client)
         looked_up = (
-            {probe: fanout.submit(_lookup, start_client, probe)}
-            if early and probe is not None
-            else {}
+            {probe: side(_lookup, start_client, probe)} if early and probe is not None else {}
         )
         try:
             template = host_meta.result()
@@ -525,7 +537,7 @@ class MoveChecker:
             client = MastodonClient(
                 api_base, session, timeout=self.timeout, token=token if sends_token else None
             )
-            nodeinfo_there = fanout.submit(self._nodeinfo_or_none, session, api_base, domain)
+            nodeinfo_there = side(self._nodeinfo_or_none, session, api_base, domain)
             answered = _instance(client)
             nodeinfo = nodeinfo_there.result()
         reachable, supported, reason = True, True, ""
@@ -569,6 +581,9 @@ class MoveChecker:
             multi_get=info.multi_get,
             early=looked_up if reachable and supported else {},
         )
+
+    def _host_meta(self, session: requests.Session, base: str) -> str | None:
+        return host_meta_template(session, base, timeout=self.timeout, policy=self.policy)
 
     def _nodeinfo_or_none(
         self, session: requests.Session, base: str, domain: str

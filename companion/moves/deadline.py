@@ -4,8 +4,10 @@
 declared-length body one byte a second never trips it. Here every exchange is registered
 with one watchdog thread; when its deadline passes, the watchdog shuts the connection's
 socket down (``shutdown`` on a duplicate descriptor, which also works under TLS), so the
-blocked read returns at once and the transport reports a timeout. One thread serves
-every exchange, so a recheck of thousands of members starts no thread per request.
+blocked read returns at once and the transport reports a timeout. The socket is handed
+over as soon as it is connected (so a dripped TLS handshake is cut too) and again before
+the answer is read (a connection reused from the pool). One thread serves every
+exchange, so a recheck of thousands of members starts no thread per request.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class Exchange:
         self.deadline = time.monotonic() + seconds
         self.expired = False
         self._done = False
-        self._sock: socket.socket | None = None
+        # The descriptor, not the socket object: wrapping in TLS moves the descriptor to
+        # a new object and leaves the first one closed.
+        self._fd: int | None = None
         self._lock = threading.Lock()
 
     @property
@@ -50,11 +54,16 @@ class Exchange:
 
     def attach(self, sock: Any) -> None:
         """Remember the socket the answer will be read from; refuse it when already late."""
+        try:
+            fd = sock.fileno()
+        except (OSError, ValueError):
+            fd = -1
         with self._lock:
             if self.expired or time.monotonic() >= self.deadline:
                 self.expired = True
                 raise DeadlineExpiredError("deadline passed before the answer")
-            self._sock = sock
+            if fd >= 0:
+                self._fd = fd
 
     def expire(self) -> None:
         """Called by the watchdog at the deadline: cut the connection if still running."""
@@ -63,25 +72,19 @@ class Exchange:
             if self._done:
                 return
             self.expired = True
-            if self._sock is not None:
-                _cut(self._sock)
-                self._sock = None
+            if self._fd is not None:
+                _cut(self._fd)
+                self._fd = None
 
     def finish(self) -> None:
         """The exchange ended (either way): the watchdog must leave its socket alone."""
         with self._lock:
             self._done = True
-            self._sock = None
+            self._fd = None
 
 
-def _cut(sock: Any) -> None:
+def _cut(fd: int) -> None:
     """Shut the connection down under whoever is blocked reading it."""
-    try:
-        fd = sock.fileno()
-    except (OSError, ValueError):
-        return
-    if fd < 0:
-        return
     try:
         twin = socket.socket(fileno=os.dup(fd))
     except OSError:
@@ -151,9 +154,21 @@ def current_exchange() -> Exchange | None:
 
 
 class DeadlineConnectionMixin:
-    """Connection mixin: hand the socket to the thread's exchange before reading the answer."""
+    """Connection mixin: hand the socket to the thread's exchange (connected, and reused)."""
 
     sock: Any
+
+    def _new_conn(self) -> Any:
+        """Connect as usual, then let the exchange's deadline cover the TLS handshake too."""
+        sock = super()._new_conn()  # type: ignore[misc]
+        exchange = current_exchange()
+        if exchange is not None:
+            try:
+                exchange.attach(sock)
+            except DeadlineExpiredError:
+                sock.close()
+                raise
+        return sock
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         """Register the socket with the running exchange, then read as usual."""

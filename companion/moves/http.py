@@ -9,8 +9,9 @@ One ``requests.Session`` per server, all built by :func:`build_session` around
   keeping a small reserve so the count never reaches zero, and caps concurrent requests
   per host; after a 429 it waits as told (``Retry-After`` in seconds or as an HTTP date,
   else ``X-RateLimit-Reset``, which is all Mastodon sends), or backs off 1, 2, 4 s when
-  told nothing, and tries again at most twice; told to wait longer than ``max_wait``, it
-  gives up at once with :class:`RateLimitedError`, which names the clock time;
+  told nothing, and tries again at most twice; told to wait longer than ``max_wait`` (or
+  the shorter :data:`WAIT_BUDGET` of a member's reply), it gives up at once with
+  :class:`RateLimitedError`, which names the clock time;
 - ends every exchange (connect, headers, body) within ``max_seconds`` of wall-clock time
   (:mod:`companion.moves.deadline`), however slowly the server drips its answer;
 - reads at most ``max_bytes`` of body.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -55,6 +57,11 @@ class ResponseTooLargeError(Exception):
     def __init__(self, url: str, limit: int) -> None:
         super().__init__(f"answer from {urlsplit(url).netloc} larger than {limit} bytes")
         self.limit = limit
+
+
+# Seconds a rate limit may hold up the current work (a member waiting for a reply); None:
+# the gate's ``max_wait``. Context-local, so one member's check does not shorten a recheck.
+WAIT_BUDGET: ContextVar[float | None] = ContextVar("rate_limit_wait_budget", default=None)
 
 
 class RateLimitedError(Exception):
@@ -136,11 +143,16 @@ class HostGate:
                     self._in_flight += 1
                     return
                 wait = (self._reset_at - now) if self._reset_at is not None else self._backoff
-                if wait > self.max_wait:
+                if wait > self.wait_limit():
                     raise RateLimitedError(self.host, wait)
                 started = time.monotonic()
                 self._cond.wait(timeout=max(0.01, wait))
                 self.counters.waited += time.monotonic() - started
+
+    def wait_limit(self) -> float:
+        """The longest wait allowed now: ``max_wait``, or the caller's shorter budget."""
+        budget = WAIT_BUDGET.get()
+        return self.max_wait if budget is None else min(self.max_wait, budget)
 
     def wait_after_429(self) -> float:
         """Seconds the latest 429 asked us to wait (as told, or our bounded backoff)."""
@@ -157,7 +169,7 @@ class HostGate:
 
     def _sleep_locked(self, wait: float) -> None:
         """Sleep ``wait`` seconds on the condition (the caller holds it)."""
-        if wait > self.max_wait:
+        if wait > self.wait_limit():
             raise RateLimitedError(self.host, wait)
         started = time.monotonic()
         deadline = started + max(0.01, wait)
@@ -346,7 +358,7 @@ class GuardedAdapter(HTTPAdapter):
             if response.status_code != 429 or request.method not in {"GET", "HEAD"}:
                 return response
             wait = gate.wait_after_429()
-            if attempt >= self._retries_after_429 or wait > gate.max_wait:
+            if attempt >= self._retries_after_429 or wait > gate.wait_limit():
                 raise RateLimitedError(gate.host, wait)
             attempt += 1
             gate.pause_after_429()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import socket
 import time
@@ -43,6 +45,44 @@ async def test_a_drip_ends_within_the_request_timeout(pair, kind):
     assert old.stats.requests["lookup"] == 1
 
 
+async def test_a_dripped_tls_handshake_ends_within_the_request_timeout(pair):
+    """A server announcing a 16 KB TLS record and sending it at 5 bytes a second."""
+    old, new = pair
+    writers: list[asyncio.StreamWriter] = []
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        with contextlib.suppress(ConnectionError):
+            writer.write(b"\x16\x03\x03\x40\x00")  # handshake record, 16384 bytes long
+            for _ in range(300):
+                writer.write(b"\x00")
+                await writer.drain()
+                await asyncio.sleep(0.2)
+
+    server = await asyncio.start_server(drip, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    settings = settings_for(
+        old,
+        new,
+        extra_servers={"slow.example": f"https://127.0.0.1:{port}"},
+        request_timeout=1.0,
+        campaign=False,
+    )
+    try:
+        async with MoveChecker(settings) as checker:
+            started = time.monotonic()
+            info = await checker.server_info("slow.example")
+            elapsed = time.monotonic() - started
+    finally:
+        for writer in writers:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+    assert not info.reachable
+    assert "did not answer within 1 s" in info.reason
+    assert elapsed < 15  # the drip would last a minute; each request ends after about 1 s
+
+
 @pytest.mark.parametrize(
     "headers",
     [
@@ -68,6 +108,21 @@ async def test_told_to_wait_too_long_gives_up_at_once_with_a_clock_time(pair, he
     assert not re.search(r"\d{4,} s", report.reason)  # not "allowed in 2274795611 s"
     if "2096" in str(headers) or "4000000000" in str(headers):
         assert "2 October 2096" in report.reason
+
+
+async def test_a_member_waiting_for_a_reply_is_not_held_up_by_a_minute_long_wait(pair):
+    """Retry-After 90 s is fine for a background recheck, too long for a member's reply."""
+    old, new = pair
+    old.inject(Fault(FaultKind.ERROR, status=429, headers={"Retry-After": "90"}), route="lookup")
+    async with MoveChecker(settings_for(old, new)) as checker:
+        report = await checker.check(OLD, NEW)
+        later = datetime.now(UTC) + timedelta(seconds=90)
+    assert old.stats.requests["lookup"] == 1
+    assert report.status is MoveStatus.SERVER_UNREACHABLE
+    clock = re.search(r"allows requests again at (\d\d:\d\d) UTC", report.reason)
+    assert clock is not None, report.reason
+    allowed = [later + timedelta(minutes=delta) for delta in (-1, 0, 1)]
+    assert clock.group(1) in {moment.strftime("%H:%M") for moment in allowed}
 
 
 async def test_429_without_any_header_backs_off_boundedly(pair):
