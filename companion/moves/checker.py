@@ -313,11 +313,12 @@ class MoveChecker:
             if call.contacts(old.domain, old=True) and call.contacts(new.domain, old=False):
                 # Both servers at once; a first contact also looks the handles up meanwhile.
                 for server in await asyncio.gather(
-                    self._run(self._server_sync, old.domain, old, False, True),
-                    self._run(self._server_sync, new.domain, new, False, True),
+                    self._run(self._early_server, old),
+                    self._run(self._early_server, new),
                 ):
-                    early, server.early = server.early, {}
-                    prefetch.lookups.update(early)
+                    if server is not None:
+                        early, server.early = server.early, {}
+                        prefetch.lookups.update(early)
             return await self._run(
                 self._safe_check, pair, now or self._now(), prefetch, timedelta(0), call
             )
@@ -436,6 +437,14 @@ class MoveChecker:
                 server.tried |= known.tried
             self._servers[domain] = server
             return server
+
+    def _early_server(self, handle: Handle) -> _Server | None:
+        """Discover a handle's server ahead of its check; a bug here is left to the check."""
+        try:
+            return self._server_sync(handle.domain, handle, False, True)
+        except Exception:
+            log.exception("discovering %s failed", handle.domain)
+            return None
 
     def _stale(self, server: _Server, probe: Handle | None) -> bool:
         age = self._now() - server.info.checked_at
