@@ -45,6 +45,7 @@ RESET_MARGIN = 0.1
 # Only correct for the server's clock when it is clearly off: its Date has 1 s resolution.
 SKEW_TOLERANCE = 2.0
 # Backoff after a 429 that says nothing about when to come back: 1, 2, 4 s, never more.
+BACKOFF_START = 1.0
 BACKOFF_CAP = 4.0
 RETRIES_AFTER_429 = 2
 # ``X-RateLimit-Reset`` numbers below this are seconds from now, not an epoch time.
@@ -98,7 +99,7 @@ class HostGate:
         self._reset_at: float | None = None  # local epoch seconds
         self._retry_at: float | None = None  # after a 429: not before this (local epoch)
         self._in_flight = 0  # API requests sent whose answer has not been counted yet
-        self._backoff = 1.0
+        self._told = False  # whether the latest 429 said when to come back
         # None until the first API answer: did it carry rate-limit headers? Until we know,
         # one request at a time, so a fresh process cannot burst into a spent window.
         self._tracked: bool | None = None
@@ -142,7 +143,7 @@ class HostGate:
                 ):
                     self._in_flight += 1
                     return
-                wait = (self._reset_at - now) if self._reset_at is not None else self._backoff
+                wait = (self._reset_at - now) if self._reset_at is not None else BACKOFF_START
                 if wait > self.wait_limit():
                     raise RateLimitedError(self.host, wait)
                 started = time.monotonic()
@@ -154,18 +155,18 @@ class HostGate:
         budget = WAIT_BUDGET.get()
         return self.max_wait if budget is None else min(self.max_wait, budget)
 
-    def wait_after_429(self) -> float:
-        """Seconds the latest 429 asked us to wait (as told, or our bounded backoff)."""
+    def wait_after_429(self, attempt: int) -> float:
+        """Seconds to wait before retry ``attempt + 1``: as told, else 1, 2, 4 s at most."""
         with self._cond:
-            if self._retry_at is None:
-                return 0.0
-            return max(0.0, self._retry_at - time.time())
+            if self._told and self._retry_at is not None:
+                return max(0.0, self._retry_at - time.time())
+            return min(BACKOFF_START * 2**attempt, BACKOFF_CAP)
 
-    def pause_after_429(self) -> None:
-        """Wait out a 429 before trying again; refuse when told to wait past ``max_wait``."""
+    def pause_after_429(self, wait: float) -> None:
+        """Hold every request to this host for ``wait`` seconds (this one sleeps them out)."""
         with self._cond:
-            if self._retry_at is not None:
-                self._sleep_locked(self._retry_at - time.time())
+            self._retry_at = max(self._retry_at or 0.0, time.time() + wait)
+            self._sleep_locked(self._retry_at - time.time())
 
     def _sleep_locked(self, wait: float) -> None:
         """Sleep ``wait`` seconds on the condition (the caller holds it)."""
@@ -204,13 +205,10 @@ class HostGate:
             told = _retry_after(headers)
             if told is None and reset is not None:
                 told = max(0.0, reset + RESET_MARGIN - time.time())
-            if told is None:
-                # Told nothing: back off boundedly rather than hammer the server.
-                told = self._backoff
-                self._backoff = min(self._backoff * 2, BACKOFF_CAP)
-            self._retry_at = max(self._retry_at or 0.0, time.time() + told)
-        elif response.ok:
-            self._backoff = 1.0
+            # Told nothing: the sender backs off per attempt (``wait_after_429``).
+            self._told = told is not None
+            if told is not None:
+                self._retry_at = max(self._retry_at or 0.0, time.time() + told)
         if remaining is None or reset is None or reset <= time.time():
             return
         reset += RESET_MARGIN
@@ -357,11 +355,11 @@ class GuardedAdapter(HTTPAdapter):
                 gate.after(is_api, response)
             if response.status_code != 429 or request.method not in {"GET", "HEAD"}:
                 return response
-            wait = gate.wait_after_429()
+            wait = gate.wait_after_429(attempt)
             if attempt >= self._retries_after_429 or wait > gate.wait_limit():
                 raise RateLimitedError(gate.host, wait)
             attempt += 1
-            gate.pause_after_429()
+            gate.pause_after_429(wait)
 
     def _exchange(
         self, request: requests.PreparedRequest, url: str, timeout: Any, verify: Any, cert: Any
