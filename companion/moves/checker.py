@@ -3,8 +3,11 @@
 The async face of the adapter. Work runs on a bounded thread pool (Mastodon.py and
 requests are synchronous); per-host limits live in the shared transport. Each server is
 discovered once (host-meta, else WebFinger, then nodeinfo and the instance endpoint) and
-remembered for a while. A member is checked in this order, asking only what the answer
-depends on:
+remembered for a while. Discovery sends its independent requests at once (host-meta,
+nodeinfo and the instance endpoint at the configured address, and for a member's own
+check the account lookup too), and a member's check discovers both servers at once, so a
+first contact with slow servers costs three round trips, not six one after the other.
+A member is checked in this order, asking only what the answer depends on:
 
 1. the old account on its home server (by stored id when resolved, else by lookup);
    where the software may hide ``moved`` (Pleroma/Akkoma) the old actor's ``movedTo``;
@@ -21,13 +24,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import inspect
 import logging
 import math
 import threading
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -56,7 +60,7 @@ from companion.core.statuses import (
 from companion.settings import Settings
 
 from .client import MastodonClient, profile_plain_text
-from .http import DEFAULT_MAX_BYTES, GateRegistry, HostCounters, build_session
+from .http import DEFAULT_MAX_BYTES, WAIT_BUDGET, GateRegistry, HostCounters, build_session
 from .netguard import AddressPolicy, origin_of
 from .problems import ServerProblem, Trouble, classify
 from .servers import ServerInfo, describe
@@ -130,6 +134,9 @@ class _Server:
     confirmed: bool = True  # False when discovery found nothing better than a guess
     multi_get: bool = False
     attempts: int = 1  # discoveries that ended in a guess
+    tried: frozenset[Handle] = frozenset()  # probe handles those discoveries asked about
+    # Lookups sent alongside discovery (a member's own check); ``check`` takes them at once.
+    early: dict[Handle, Future[tuple[dict[str, Any], str]]] = field(default_factory=dict)
 
     @property
     def api_host(self) -> str:
@@ -146,6 +153,8 @@ class _Prefetch:
 
     accounts: dict[tuple[str, str], dict[str, Any] | ServerProblem] = field(default_factory=dict)
     covered: set[tuple[str, str]] = field(default_factory=set)
+    # Lookups already sent during this check's discovery, by handle.
+    lookups: dict[Handle, Future[tuple[dict[str, Any], str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +184,7 @@ class MoveChecker:
         per_host_concurrency: int = 8,
         max_response_bytes: int = DEFAULT_MAX_BYTES,
         max_rate_limit_wait: float = 330.0,
+        reply_rate_limit_wait: float = 30.0,
         alias_max_age: timedelta = timedelta(hours=12),
         server_ttl: timedelta = timedelta(hours=1),
     ) -> None:
@@ -185,6 +195,9 @@ class MoveChecker:
         contacted at all when it differs (``wrong_server``), and its ``old_server`` does
         the same for the old handle. ``alias_max_age``: a bulk recheck reuses an alias reading
         younger than this; a member's own check always reads it afresh.
+        ``max_rate_limit_wait``: the longest a recheck waits for a rate limit;
+        ``reply_rate_limit_wait``: the same for a member's own check, who is waiting for the
+        reply (beyond it the reason names the time requests are allowed again).
         """
         self.settings = settings
         self.clock = clock
@@ -192,6 +205,7 @@ class MoveChecker:
         self.alias_max_age = alias_max_age
         self.server_ttl = server_ttl
         self.max_response_bytes = max_response_bytes
+        self.reply_rate_limit_wait = reply_rate_limit_wait
         self.policy = AddressPolicy(allow_private=settings.allow_private_addresses)
         for server in settings.servers.values():
             if server.api_base_url:
@@ -200,6 +214,11 @@ class MoveChecker:
         self._contact = frozenset(contact) if contact is not None else None
         self._workers = max_workers
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="move-check")
+        # Single requests sent side by side during discovery. Only leaves run here (they
+        # never wait on this pool themselves), so it cannot deadlock.
+        self._fanout = ThreadPoolExecutor(
+            max_workers=max(4, per_host_concurrency * 2), thread_name_prefix="move-fanout"
+        )
         self._servers: dict[str, _Server] = {}
         self._sessions: dict[str, requests.Session] = {}
         self._locks: dict[str, threading.Lock] = {}
@@ -230,12 +249,19 @@ class MoveChecker:
 
     def _shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._fanout.shutdown(wait=True, cancel_futures=True)
         for session in self._sessions.values():
             session.close()
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run on the member pool, carrying the caller's context (its wait budget)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(fn, *args))
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._pool, functools.partial(context.run, fn, *args))
+
+    def _side_by_side(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Send one request on the fanout pool, carrying this thread's context."""
+        return self._fanout.submit(contextvars.copy_context().run, fn, *args)
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock is not None else datetime.now(UTC)
@@ -268,14 +294,24 @@ class MoveChecker:
         ``campaign`` is the guild's: its servers and its guide's address.
         """
         pair = MemberPair(old, new, recorded_followers, cached, previous)
-        return await self._run(
-            self._safe_check,
-            pair,
-            now or self._now(),
-            _Prefetch(),
-            timedelta(0),
-            self._call(campaign),
-        )
+        call = self._call(campaign)
+        prefetch = _Prefetch()
+        budget = WAIT_BUDGET.set(self.reply_rate_limit_wait)  # a member awaits the reply
+        try:
+            if call.contacts(old.domain, old=True) and call.contacts(new.domain, old=False):
+                # Both servers at once; a first contact also looks the handles up meanwhile.
+                for server in await asyncio.gather(
+                    self._run(self._early_server, old),
+                    self._run(self._early_server, new),
+                ):
+                    if server is not None:
+                        early, server.early = server.early, {}
+                        prefetch.lookups.update(early)
+            return await self._run(
+                self._safe_check, pair, now or self._now(), prefetch, timedelta(0), call
+            )
+        finally:
+            WAIT_BUDGET.reset(budget)
 
     async def recheck_many(
         self,
@@ -368,23 +404,44 @@ class MoveChecker:
         with self._locks_guard:
             return self._locks.setdefault(domain, threading.Lock())
 
-    def _server_sync(self, domain: str, probe: Handle | None, fresh: bool = False) -> _Server:
-        """The server behind a handle domain, discovered once and reused for a while."""
+    def _server_sync(
+        self, domain: str, probe: Handle | None, fresh: bool = False, early: bool = False
+    ) -> _Server:
+        """The server behind a handle domain, discovered once and reused for a while.
+
+        ``early``: when discovery is needed, look ``probe`` up alongside it.
+        """
         with self._lock(domain):
             known = self._servers.get(domain)
             if known is not None and not fresh and not self._stale(known, probe):
                 return known
-            server = self._discover(domain, probe, known)
+            server = self._discover(domain, probe, known, early=early)
+            if probe is not None:
+                server.tried = frozenset({probe})
             if known is not None and not server.confirmed:
                 server.attempts = known.attempts + 1
+                server.tried |= known.tried
             self._servers[domain] = server
             return server
+
+    def _early_server(self, handle: Handle) -> _Server | None:
+        """Discover a handle's server ahead of its check; a bug here is left to the check."""
+        try:
+            return self._server_sync(handle.domain, handle, False, True)
+        except Exception:
+            log.exception("discovering %s failed", handle.domain)
+            return None
 
     def _stale(self, server: _Server, probe: Handle | None) -> bool:
         age = self._now() - server.info.checked_at
         if not server.info.reachable:
             return age > _RETRY_UNREACHABLE
-        if not server.confirmed and probe is not None and server.attempts < _DISCOVERY_TRIES:
+        if (
+            not server.confirmed
+            and probe is not None
+            and probe not in server.tried
+            and server.attempts < _DISCOVERY_TRIES
+        ):
             return True  # a guess: let the next handle's WebFinger confirm it
         return age > self.server_ttl
 
@@ -397,13 +454,20 @@ class MoveChecker:
                 user_agent=USER_AGENT,
                 max_bytes=self.max_response_bytes,
                 token_origin=token_origin,
-                max_seconds=self.timeout * 2,
+                max_seconds=self.timeout,
             )
             self._sessions[domain] = session
         return session
 
-    def _discover(self, domain: str, probe: Handle | None, known: _Server | None) -> _Server:
-        """Find where the API lives (host-meta, else WebFinger) and what the server is."""
+    def _discover(
+        self, domain: str, probe: Handle | None, known: _Server | None, *, early: bool = False
+    ) -> _Server:
+        """Find where the API lives (host-meta, else WebFinger) and what the server is.
+
+        The API is almost always at the configured address, so nodeinfo, the instance
+        endpoint (and with ``early`` the probe's lookup) are asked there at the same time
+        as host-meta; only when discovery points elsewhere are they asked again there.
+        """
         now = self._now()
         configured = self.settings.servers.get(domain)
         start = (
@@ -422,8 +486,16 @@ class MoveChecker:
             reason = f"{domain} is not one of the campaign's servers; the bot only contacts those"
             return self._unusable(domain, start, session, now, reason, reachable=False)
         template, api_base, confirmed = None, start, False
+        side = self._side_by_side
+        start_client = MastodonClient(start, session, timeout=self.timeout, token=token)
+        host_meta = side(self._host_meta, session, start)
+        nodeinfo_here = side(self._nodeinfo_or_none, session, start, domain)
+        instance_here = side(_instance, start_client)
+        looked_up = (
+            {probe: side(_lookup, start_client, probe)} if early and probe is not None else {}
+        )
         try:
-            template = host_meta_template(session, start, timeout=self.timeout, policy=self.policy)
+            template = host_meta.result()
         except Exception as exc:  # host-meta is optional, but a dead address is not
             problem = classify(exc, host_of(start), timeout=self.timeout)
             if problem.trouble in _DOWN:
@@ -452,18 +524,21 @@ class MoveChecker:
                 f"token withheld: configured for {host_of(start)}, "
                 f"but the API is at {host_of(api_base)}"
             )
-        client = MastodonClient(
-            api_base, session, timeout=self.timeout, token=token if sends_token else None
-        )
-        nodeinfo = None
-        try:
-            nodeinfo = fetch_nodeinfo(session, api_base, timeout=self.timeout)
-        except Exception as exc:  # nodeinfo is optional; the instance endpoint decides
-            log.debug("nodeinfo for %s failed: %s", domain, exc)
-        reachable, supported, reason, instance = True, True, "", None
-        try:
-            instance = client.instance()
-        except ServerProblem as problem:
+        if api_base == start:
+            client = start_client
+            nodeinfo, answered = nodeinfo_here.result(), instance_here.result()
+        else:  # the API lives elsewhere (split domain): ask there, both at once
+            looked_up = {}
+            client = MastodonClient(
+                api_base, session, timeout=self.timeout, token=token if sends_token else None
+            )
+            nodeinfo_there = side(self._nodeinfo_or_none, session, api_base, domain)
+            answered = _instance(client)
+            nodeinfo = nodeinfo_there.result()
+        reachable, supported, reason = True, True, ""
+        instance = None if isinstance(answered, ServerProblem) else answered
+        if isinstance(answered, ServerProblem):
+            problem = answered
             reason = problem.reason
             if problem.trouble is Trouble.UNAUTHORIZED:
                 reason = ""  # limited federation hides instance info; accounts may still work
@@ -499,7 +574,21 @@ class MoveChecker:
             info=info,
             confirmed=confirmed,
             multi_get=info.multi_get,
+            early=looked_up if reachable and supported else {},
         )
+
+    def _host_meta(self, session: requests.Session, base: str) -> str | None:
+        return host_meta_template(session, base, timeout=self.timeout, policy=self.policy)
+
+    def _nodeinfo_or_none(
+        self, session: requests.Session, base: str, domain: str
+    ) -> dict[str, Any] | None:
+        """The nodeinfo document, or None: it is optional, the instance endpoint decides."""
+        try:
+            return fetch_nodeinfo(session, base, timeout=self.timeout)
+        except Exception as exc:
+            log.debug("nodeinfo for %s failed: %s", domain, exc)
+            return None
 
     def _unusable(
         self,
@@ -730,9 +819,9 @@ class MoveChecker:
             if raw is not None and not _is_home_account(raw, handle):
                 raw = None  # the id now names someone else: resolve the handle again
         if raw is None:
+            early = prefetch.lookups.pop(handle, None)
             try:
-                raw = client.lookup(handle.acct)
-                asked = f"GET /api/v1/accounts/lookup?acct={handle.acct}"
+                raw, asked = early.result() if early is not None else _lookup(client, handle)
             except ServerProblem as problem:
                 if problem.trouble in {Trouble.NOT_FOUND, Trouble.GONE}:
                     return self._confirm_missing(server, handle, problem, now), None
@@ -767,24 +856,41 @@ class MoveChecker:
     def _confirm_missing(
         self, server: _Server, handle: Handle, problem: ServerProblem, now: datetime
     ) -> AccountFacts:
-        """The API does not know the account: WebFinger tells deleted (410) from unknown."""
-        reason = f"{server.api_host} does not know {handle}"
-        answer = Answer.NOT_FOUND
+        """The API does not know the account: only WebFinger's agreement makes it missing.
+
+        A false "account gone" tells a member their followers may be lost, so an account
+        is missing only when its own server's WebFinger says so too (404, or 410 for
+        deleted for good). While WebFinger still lists it, or cannot be asked, the answer
+        is "could not confirm", and the reason says what.
+        """
+        asked = "lookup (with and without the domain), then WebFinger"
         try:
             found = self._webfinger(server, handle)
-            reason += " (its WebFinger still lists it, so it may be pending deletion)"
-            log.debug("WebFinger lists %s at %s", handle, found.actor_uri)
         except ServerProblem as webfinger_problem:
-            if webfinger_problem.trouble is Trouble.GONE:
-                answer = Answer.GONE
-                reason = f"{handle} was deleted for good (WebFinger answers 410 Gone)"
-        except Exception as exc:  # WebFinger is only a second opinion here
-            log.debug("WebFinger for %s failed: %s", handle, exc)
-        if problem.trouble is Trouble.GONE:
-            answer = Answer.GONE
-        return self._trouble_facts(
-            handle, server, answer, reason, now, asked="lookup, then WebFinger"
+            if webfinger_problem.trouble is Trouble.GONE or problem.trouble is Trouble.GONE:
+                reason = f"{handle} was deleted for good (its server answers 410 Gone)"
+                return self._trouble_facts(handle, server, Answer.GONE, reason, now, asked=asked)
+            if webfinger_problem.trouble is Trouble.NOT_FOUND:
+                reason = f"{server.api_host} does not know {handle} (API and WebFinger agree)"
+                return self._trouble_facts(
+                    handle, server, Answer.NOT_FOUND, reason, now, asked=asked
+                )
+            second = webfinger_problem.reason
+        except Exception as exc:  # a bug in the second opinion must not make it "gone"
+            log.exception("WebFinger for %s failed", handle)
+            second = f"unexpected error ({type(exc).__name__}); it was logged"
+        else:
+            log.debug("WebFinger lists %s at %s", handle, found.actor_uri)
+            reason = (
+                f"could not confirm {handle}: {server.api_host}'s API does not find it, but "
+                "its WebFinger still lists the account, so the bot does not call it gone"
+            )
+            return self._trouble_facts(handle, server, Answer.UNREACHABLE, reason, now, asked=asked)
+        reason = (
+            f"could not confirm {handle}: {server.api_host}'s API does not find it, and "
+            f"WebFinger could not be asked ({second})"
         )
+        return self._trouble_facts(handle, server, Answer.UNREACHABLE, reason, now, asked=asked)
 
     def _settle_move(
         self,
@@ -919,7 +1025,7 @@ class MoveChecker:
                 answer = Answer.UNSUPPORTED if server.info.reachable else Answer.UNREACHABLE
                 return ProfileText(str(handle), "", answer, server.info.reason, now)
             try:
-                raw = server.client.lookup(handle.acct)
+                raw, _ = _lookup(server.client, handle)
             except ServerProblem as problem:
                 facts = self._problem_facts(handle, server, problem, now, "lookup")
                 return ProfileText(str(handle), "", facts.answer, facts.reason, now)
@@ -946,6 +1052,29 @@ def _unauthorized_reason(server: _Server, problem: ServerProblem) -> str:
     if note == "token":
         return f"{server.api_host} refused the configured access token ({problem.reason})"
     return f"{server.api_host} requires an access token; the configured one is {note}"
+
+
+def _instance(client: MastodonClient) -> dict[str, Any] | ServerProblem:
+    """The instance endpoint's answer, or the problem asking it (for a side-by-side request)."""
+    try:
+        return client.instance()
+    except ServerProblem as problem:
+        return problem
+
+
+def _lookup(client: MastodonClient, handle: Handle) -> tuple[dict[str, Any], str]:
+    """Find a local account on its own server: ``user@domain``, else the bare username.
+
+    Servers differ in how ``accounts/lookup`` matches their own accounts: some find only
+    the bare username. Asking the handle's own server, the bare name is that account.
+    """
+    try:
+        return client.lookup(handle.acct), f"GET /api/v1/accounts/lookup?acct={handle.acct}"
+    except ServerProblem as problem:
+        if problem.trouble is not Trouble.NOT_FOUND:
+            raise
+    raw = client.lookup(handle.username)
+    return raw, f"GET /api/v1/accounts/lookup?acct={handle.username}"
 
 
 def _reusable_alias(

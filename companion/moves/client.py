@@ -20,7 +20,7 @@ from mastodon import Mastodon
 from companion import USER_AGENT
 
 from .http import forget_last_response, last_response
-from .problems import ServerProblem, Trouble, classify
+from .problems import ServerProblem, Trouble, classify, unreadable
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -67,16 +67,18 @@ class MastodonClient:
         try:
             call(*args)
         except Exception as exc:  # every library error stops here, classified
-            raise classify(exc, self.host, timeout=self.timeout) from exc
+            problem = classify(exc, self.host, timeout=self.timeout)
+            answered = last_response()
+            if problem.trouble is Trouble.NOT_JSON and answered is not None:
+                problem = unreadable(answered.content, self.host)  # a page, or cut-off JSON?
+            raise problem from exc
         response = last_response()
         if response is None:
             raise ServerProblem(Trouble.NETWORK, f"no answer recorded from {self.host}")
         try:
             return json.loads(response.content)
         except ValueError as exc:
-            raise ServerProblem(
-                Trouble.NOT_JSON, f"{self.host} answered with a web page instead of data"
-            ) from exc
+            raise unreadable(response.content, self.host) from exc
 
     def lookup(self, acct: str) -> dict[str, Any]:
         """``GET /api/v1/accounts/lookup?acct=`` (public on normal servers, 3.4+)."""

@@ -7,11 +7,16 @@ One ``requests.Session`` per server, all built by :func:`build_session` around
 - sends a token only to the exact origin it was configured for;
 - waits for the host's rate-limit budget (read from ``X-RateLimit-*`` on every answer),
   keeping a small reserve so the count never reaches zero, and caps concurrent requests
-  per host; after a 429 it waits until ``X-RateLimit-Reset`` (Mastodon sends no
-  Retry-After) and tries again a few times;
-- reads at most ``max_bytes`` of body, within an overall deadline.
+  per host; after a 429 it waits as told (``Retry-After`` in seconds or as an HTTP date,
+  else ``X-RateLimit-Reset``, which is all Mastodon sends), or backs off 1, 2, 4 s when
+  told nothing, and tries again at most twice; told to wait longer than ``max_wait`` (or
+  the shorter :data:`WAIT_BUDGET` of a member's reply), it gives up at once with
+  :class:`RateLimitedError`, which names the clock time;
+- ends every exchange (connect, headers, body) within ``max_seconds`` of wall-clock time
+  (:mod:`companion.moves.deadline`), however slowly the server drips its answer;
+- reads at most ``max_bytes`` of body.
 
-Mastodon.py never sees a 429 unless waiting would take longer than ``max_wait``.
+Mastodon.py never sees a 429: it sees an answer or :class:`RateLimitedError`.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +35,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ReadTimeout
 
+from .deadline import DeadlineConnectionMixin, exchange_within
 from .netguard import AddressPolicy, Origin, guarded_pool_classes, origin_of
 
 API_PREFIX = "/api/"
@@ -37,6 +44,12 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 RESET_MARGIN = 0.1
 # Only correct for the server's clock when it is clearly off: its Date has 1 s resolution.
 SKEW_TOLERANCE = 2.0
+# Backoff after a 429 that says nothing about when to come back: 1, 2, 4 s, never more.
+BACKOFF_START = 1.0
+BACKOFF_CAP = 4.0
+RETRIES_AFTER_429 = 2
+# ``X-RateLimit-Reset`` numbers below this are seconds from now, not an epoch time.
+_EPOCH_FLOOR = 1_000_000_000
 
 
 class ResponseTooLargeError(Exception):
@@ -47,13 +60,19 @@ class ResponseTooLargeError(Exception):
         self.limit = limit
 
 
+# Seconds a rate limit may hold up the current work (a member waiting for a reply); None:
+# the gate's ``max_wait``. Context-local, so one member's check does not shorten a recheck.
+WAIT_BUDGET: ContextVar[float | None] = ContextVar("rate_limit_wait_budget", default=None)
+
+
 class RateLimitedError(Exception):
-    """The host's rate limit would make us wait longer than allowed."""
+    """The host's rate limit would make us wait longer than allowed (or kept refusing)."""
 
     def __init__(self, host: str, wait: float) -> None:
-        super().__init__(f"{host} rate limit: next request allowed in {wait:.0f} s")
         self.host = host
-        self.wait = wait
+        self.wait = max(0.0, wait)
+        self.until = datetime.fromtimestamp(time.time() + self.wait, UTC)
+        super().__init__(f"{host} rate limit: next request allowed at {self.until.isoformat()}")
 
 
 @dataclass(slots=True)
@@ -78,8 +97,9 @@ class HostGate:
         self._limit: int | None = None
         self._remaining: int | None = None
         self._reset_at: float | None = None  # local epoch seconds
+        self._retry_at: float | None = None  # after a 429: not before this (local epoch)
         self._in_flight = 0  # API requests sent whose answer has not been counted yet
-        self._backoff = 1.0
+        self._told = False  # whether the latest 429 said when to come back
         # None until the first API answer: did it carry rate-limit headers? Until we know,
         # one request at a time, so a fresh process cannot burst into a spent window.
         self._tracked: bool | None = None
@@ -101,6 +121,11 @@ class HostGate:
         with self._cond:
             while True:
                 now = time.time()
+                if self._retry_at is not None:
+                    if now < self._retry_at:  # another request was just told to wait
+                        self._sleep_locked(self._retry_at - now)
+                        continue
+                    self._retry_at = None
                 if self._reset_at is not None and now >= self._reset_at:
                     # A new window: assume the full budget until an answer says otherwise.
                     self._remaining = self._limit
@@ -118,26 +143,41 @@ class HostGate:
                 ):
                     self._in_flight += 1
                     return
-                wait = (self._reset_at - now) if self._reset_at is not None else self._backoff
-                if wait > self.max_wait:
+                wait = (self._reset_at - now) if self._reset_at is not None else BACKOFF_START
+                if wait > self.wait_limit():
                     raise RateLimitedError(self.host, wait)
                 started = time.monotonic()
                 self._cond.wait(timeout=max(0.01, wait))
                 self.counters.waited += time.monotonic() - started
 
-    def pause_after_429(self) -> None:
-        """Wait out a 429 on a route without a budget of its own (actors, WebFinger)."""
+    def wait_limit(self) -> float:
+        """The longest wait allowed now: ``max_wait``, or the caller's shorter budget."""
+        budget = WAIT_BUDGET.get()
+        return self.max_wait if budget is None else min(self.max_wait, budget)
+
+    def wait_after_429(self, attempt: int) -> float:
+        """Seconds to wait before retry ``attempt + 1``: as told, else 1, 2, 4 s at most."""
         with self._cond:
-            now = time.time()
-            wait = (self._reset_at - now) if self._reset_at is not None else self._backoff
-            if wait > self.max_wait:
-                raise RateLimitedError(self.host, wait)
-            started = time.monotonic()
-            deadline = started + max(0.01, wait)
-            # Other threads' answers wake the condition early: sleep out the whole wait.
-            while (left := deadline - time.monotonic()) > 0:
-                self._cond.wait(timeout=left)
-            self.counters.waited += time.monotonic() - started
+            if self._told and self._retry_at is not None:
+                return max(0.0, self._retry_at - time.time())
+            return min(BACKOFF_START * 2**attempt, BACKOFF_CAP)
+
+    def pause_after_429(self, wait: float) -> None:
+        """Hold every request to this host for ``wait`` seconds (this one sleeps them out)."""
+        with self._cond:
+            self._retry_at = max(self._retry_at or 0.0, time.time() + wait)
+            self._sleep_locked(self._retry_at - time.time())
+
+    def _sleep_locked(self, wait: float) -> None:
+        """Sleep ``wait`` seconds on the condition (the caller holds it)."""
+        if wait > self.wait_limit():
+            raise RateLimitedError(self.host, wait)
+        started = time.monotonic()
+        deadline = started + max(0.01, wait)
+        # Other threads' answers wake the condition early: sleep out the whole wait.
+        while (left := deadline - time.monotonic()) > 0:
+            self._cond.wait(timeout=left)
+        self.counters.waited += time.monotonic() - started
 
     def after(self, is_api: bool, response: requests.Response | None) -> None:
         """Count the answer's rate-limit headers and free the slot."""
@@ -162,12 +202,13 @@ class HostGate:
             self._limit = limit
         if response.status_code == 429:
             remaining = 0
-            if reset is None:
-                # No reset announced: back off exponentially rather than hammer the server.
-                reset = time.time() + self._backoff
-                self._backoff = min(self._backoff * 2, 60.0)
-        elif response.ok:
-            self._backoff = 1.0
+            told = _retry_after(headers)
+            if told is None and reset is not None:
+                told = max(0.0, reset + RESET_MARGIN - time.time())
+            # Told nothing: the sender backs off per attempt (``wait_after_429``).
+            self._told = told is not None
+            if told is not None:
+                self._retry_at = max(self._retry_at or 0.0, time.time() + told)
         if remaining is None or reset is None or reset <= time.time():
             return
         reset += RESET_MARGIN
@@ -184,6 +225,27 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """``Retry-After`` in seconds from now: delta seconds, or an HTTP date (RFC 9110)."""
+    raw = (headers.get("Retry-After") or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return float(raw)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    # Measured against the server's own Date when it sent one, so clock skew cancels out.
+    try:
+        sent = parsedate_to_datetime(headers.get("Date", "")).timestamp()
+    except (TypeError, ValueError, IndexError):
+        sent = time.time()
+    return max(0.0, when.timestamp() - sent)
+
+
 def _reset_time(headers: Mapping[str, str]) -> float | None:
     """``X-RateLimit-Reset`` as a local epoch time (ISO 8601, or epoch seconds elsewhere)."""
     raw = headers.get("X-RateLimit-Reset")
@@ -193,6 +255,8 @@ def _reset_time(headers: Mapping[str, str]) -> float | None:
         reset = float(raw) if raw.replace(".", "", 1).isdigit() else _iso_epoch(raw)
     except ValueError:
         return None
+    if reset < _EPOCH_FLOOR:
+        return time.time() + reset  # seconds until the reset, as some servers send
     date = headers.get("Date")
     if date:
         try:
@@ -244,7 +308,7 @@ class GuardedAdapter(HTTPAdapter):
         max_bytes: int,
         token_origin: Origin | None,
         max_seconds: float,
-        retries_after_429: int = 3,
+        retries_after_429: int = RETRIES_AFTER_429,
     ) -> None:
         """Bind the adapter to the shared policy and gates."""
         self._policy = policy
@@ -258,7 +322,9 @@ class GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         """Swap in connection pools whose connections check addresses."""
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = guarded_pool_classes(self._policy)
+        self.poolmanager.pool_classes_by_scheme = guarded_pool_classes(
+            self._policy, mixins=(DeadlineConnectionMixin,)
+        )
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         """Refuse proxies: the address check must see the real destination."""
@@ -284,22 +350,35 @@ class GuardedAdapter(HTTPAdapter):
             gate.before(is_api)
             response: requests.Response | None = None
             try:
+                response = self._exchange(request, url, timeout, verify, cert)
+            finally:
+                gate.after(is_api, response)
+            if response.status_code != 429 or request.method not in {"GET", "HEAD"}:
+                return response
+            wait = gate.wait_after_429(attempt)
+            if attempt >= self._retries_after_429 or wait > gate.wait_limit():
+                raise RateLimitedError(gate.host, wait)
+            attempt += 1
+            gate.pause_after_429(wait)
+
+    def _exchange(
+        self, request: requests.PreparedRequest, url: str, timeout: Any, verify: Any, cert: Any
+    ) -> requests.Response:
+        """One request and its whole answer, within ``max_seconds`` of wall-clock time."""
+        with exchange_within(self._max_seconds) as exchange:
+            try:
                 response = super().send(
                     request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=None
                 )
                 self._read_body(response, url)
-            finally:
-                gate.after(is_api, response)
-            retry = (
-                response.status_code == 429
-                and request.method in {"GET", "HEAD"}
-                and attempt < self._retries_after_429
-            )
-            if not retry:
-                return response
-            attempt += 1
-            if not is_api:
-                gate.pause_after_429()  # API requests wait in ``before`` instead
+            except Exception as exc:
+                if exchange.expired:
+                    raise ReadTimeout(
+                        f"answer from {urlsplit(url).netloc} took longer than "
+                        f"{self._max_seconds:g} s"
+                    ) from exc
+                raise
+            return response
 
     def _scope_token(self, request: requests.PreparedRequest, url: str) -> None:
         """Drop the Authorization header unless this hop goes to the token's own origin."""

@@ -12,10 +12,12 @@ The rule:
   reserved addresses are never allowed.
 - Loopback and private addresses are refused unless ``allow_private_addresses`` is on;
   even then only for *trusted origins*: the ``api_base_url`` origins an organiser wrote in
-  the settings, and origins that a trusted server's own discovery documents (host-meta,
-  WebFinger links and WebFinger redirects) point to. A plain redirect from an API or actor
-  request never adds trust, so a redirect to 10.0.0.1, 169.254.169.254 or 127.0.0.1 on
-  another port is refused even in staging and in tests.
+  the settings, and origins that a configured server's own discovery documents (host-meta,
+  WebFinger links and WebFinger redirects) point to. Only a configured origin vouches: an
+  origin trusted because a configured one pointed to it cannot pass trust on, so a chain
+  of documents from servers nobody configured never reaches 10.0.0.1 or fd00::1. A plain
+  redirect from an API or actor request never adds trust, so a redirect to 10.0.0.1,
+  169.254.169.254 or 127.0.0.1 on another port is refused even in staging and in tests.
 """
 
 from __future__ import annotations
@@ -83,19 +85,34 @@ class AddressPolicy:
     def __init__(self, *, allow_private: bool, trusted: set[Origin] | None = None) -> None:
         """Build the policy from the settings switch and the configured origins."""
         self.allow_private = allow_private
-        self._trusted: set[tuple[str, int]] = {(h, p) for _, h, p in trusted or set()}
+        self._configured: set[tuple[str, int]] = {(h, p) for _, h, p in trusted or set()}
+        self._vouched: set[tuple[str, int]] = set()
         self._lock = threading.Lock()
 
     def trust(self, url: str) -> None:
-        """Trust the origin of ``url`` (called for configured servers and their discovery)."""
+        """Trust the origin of ``url`` as configured by an organiser (it may vouch for others)."""
         _, host, port = origin_of(url)
         with self._lock:
-            self._trusted.add((host, port))
+            self._configured.add((host, port))
+
+    def vouch(self, by: str, url: str) -> bool:
+        """Trust ``url``'s origin because the document at ``by`` named it, if ``by`` may vouch.
+
+        Only configured origins vouch; returns whether trust was extended.
+        """
+        _, by_host, by_port = origin_of(by)
+        _, host, port = origin_of(url)
+        with self._lock:
+            if (by_host, by_port) not in self._configured:
+                return False
+            self._vouched.add((host, port))
+            return True
 
     def is_trusted(self, host: str, port: int) -> bool:
         """True when private addresses may be used for this host and port."""
+        key = (host.lower(), port)
         with self._lock:
-            return (host.lower(), port) in self._trusted
+            return key in self._configured or key in self._vouched
 
     def refusal(self, host: str, port: int, address: IPAddress) -> str | None:
         """The kind of address when the connection must be refused, else None."""
@@ -160,7 +177,7 @@ class _GuardMixin:
         raise NewConnectionError(
             self,  # type: ignore[arg-type]
             f"Failed to establish a new connection: {last_error}",
-        )
+        ) from last_error
 
 
 class GuardedHTTPConnection(_GuardMixin, HTTPConnection):
@@ -178,11 +195,16 @@ class GuardedHTTPSConnection(_GuardMixin, HTTPSConnection):
 
 
 def guarded_pool_classes(
-    policy: AddressPolicy,
+    policy: AddressPolicy, mixins: tuple[type, ...] = ()
 ) -> dict[str, type[HTTPConnectionPool]]:
-    """Connection pool classes bound to ``policy``, for ``PoolManager.pool_classes_by_scheme``."""
-    http_conn = type("PolicyHTTPConnection", (GuardedHTTPConnection,), {"policy": policy})
-    https_conn = type("PolicyHTTPSConnection", (GuardedHTTPSConnection,), {"policy": policy})
+    """Connection pool classes bound to ``policy``, for ``PoolManager.pool_classes_by_scheme``.
+
+    ``mixins`` go in front of the guarded connection classes (the transport's deadline).
+    """
+    http_conn = type("PolicyHTTPConnection", (*mixins, GuardedHTTPConnection), {"policy": policy})
+    https_conn = type(
+        "PolicyHTTPSConnection", (*mixins, GuardedHTTPSConnection), {"policy": policy}
+    )
     http_pool = type(
         "GuardedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}
     )

@@ -3,12 +3,17 @@
 Mastodon.py, requests and urllib3 each raise their own trees of exceptions (and
 Mastodon.py wraps network errors, keeping the cause only in ``__context__``). Everything
 that goes wrong talking to a server becomes one :class:`ServerProblem` here, with a kind
-the checker can map to a status and a sentence an organiser can act on.
+the checker can map to a status and a sentence a member understands. Library text
+(``GuardedHTTPConnectionPool(...)``, ``Max retries exceeded``) never reaches a reason:
+each failure has its own sentence, below, in one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import http.client
+import ssl
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import requests
@@ -21,7 +26,7 @@ from mastodon.errors import (
     MastodonServerError,
     MastodonUnauthorizedError,
 )
-from urllib3.exceptions import NameResolutionError
+from urllib3.exceptions import NameResolutionError, ProtocolError
 
 from companion.core.statuses import Answer
 
@@ -38,6 +43,8 @@ class Trouble(StrEnum):
     RATE_LIMITED = "rate_limited"  # waiting for the window would take too long
     TIMEOUT = "timeout"
     NETWORK = "network"  # DNS, connection refused or reset, TLS
+    REDIRECT_LOOP = "redirect_loop"  # redirects that never arrive anywhere
+    TRUNCATED = "truncated"  # the answer broke off (body or JSON incomplete)
     REFUSED_ADDRESS = "refused_address"  # our own address rules said no
     TOO_LARGE = "too_large"
     SERVER_ERROR = "server_error"  # 5xx
@@ -95,44 +102,122 @@ def classify(exc: BaseException, host: str, *, timeout: float) -> ServerProblem:
     """Turn any exception from a request to ``host`` into a :class:`ServerProblem`."""
     if isinstance(exc, ServerProblem):
         return exc
-    for link in _chain(exc):
-        found = _specific(link, host, timeout)
-        if found is not None:
-            return found
+    links = list(_chain(exc))
+    # Most specific first: an SSLError is also a ConnectionError, a refusal an OSError.
+    for kinds, sentence in _SENTENCES:
+        for link in links:
+            if isinstance(link, kinds):
+                return sentence(link, host, timeout)
     if isinstance(exc, MastodonError):
         return _mastodon(exc, host)
-    if isinstance(exc, requests.RequestException):
-        return ServerProblem(Trouble.NETWORK, f"could not talk to {host}: {_short(exc)}")
     if isinstance(exc, ValueError):
         return ServerProblem(Trouble.NOT_JSON, f"{host} answered with something unreadable")
-    return ServerProblem(Trouble.NETWORK, f"could not talk to {host}: {_short(exc)}")
+    return ServerProblem(
+        Trouble.NETWORK, f"could not talk to {host}: the connection failed ({type(exc).__name__})"
+    )
 
 
-def _specific(link: BaseException, host: str, timeout: float) -> ServerProblem | None:
-    """Our own guard errors and timeouts, wherever they sit in the chain."""
-    if isinstance(link, AddressRefusedError):
-        return ServerProblem(
-            Trouble.REFUSED_ADDRESS,
-            f"refused to contact {link.host}: it points to a {link.kind} address "
-            f"({link.address}); private addresses are only allowed for configured test or "
-            "staging servers",
-        )
-    if isinstance(link, ResponseTooLargeError):
-        return ServerProblem(
+def _refused_address(link: AddressRefusedError, host: str, timeout: float) -> ServerProblem:
+    return ServerProblem(
+        Trouble.REFUSED_ADDRESS,
+        f"refused to contact {link.host}: it points to a {link.kind} address "
+        f"({link.address}); private addresses are only allowed for configured test or "
+        "staging servers",
+    )
+
+
+def _rate_limited(link: RateLimitedError, host: str, timeout: float) -> ServerProblem:
+    return ServerProblem(
+        Trouble.RATE_LIMITED, f"{host} is rate-limiting the bot; {when_allowed(link.until)}"
+    )
+
+
+def when_allowed(until: datetime, now: datetime | None = None) -> str:
+    """When requests are allowed again, as a member reads it: seconds, or a clock time."""
+    now = now or datetime.now(UTC)
+    left = (until - now).total_seconds()
+    if left < 60:
+        return f"it allows requests again in {max(1, round(left))} s"
+    clock = until.astimezone(UTC).strftime("%H:%M UTC")
+    if until - now < timedelta(hours=20):
+        return f"it allows requests again at {clock}"
+    return f"it allows requests again at {clock} on {until.day} {until:%B %Y}"
+
+
+def _sentence(trouble: Trouble, text: str) -> Callable[[BaseException, str, float], ServerProblem]:
+    def make(link: BaseException, host: str, timeout: float) -> ServerProblem:
+        return ServerProblem(trouble, text.format(host=host, timeout=timeout))
+
+    return make
+
+
+_SENTENCES: list[tuple[type | tuple[type, ...], Callable[..., ServerProblem]]] = [
+    (AddressRefusedError, _refused_address),
+    (
+        ResponseTooLargeError,
+        lambda link, host, timeout: ServerProblem(
             Trouble.TOO_LARGE, f"{host} sent an answer larger than {link.limit} bytes"
-        )
-    if isinstance(link, RateLimitedError):
+        ),
+    ),
+    (RateLimitedError, _rate_limited),
+    (
+        (requests.Timeout, TimeoutError),
+        _sentence(Trouble.TIMEOUT, "{host} did not answer within {timeout:g} s"),
+    ),
+    (NameResolutionError, _sentence(Trouble.NETWORK, "the name {host} does not resolve (DNS)")),
+    (
+        (requests.exceptions.SSLError, ssl.SSLError),
+        _sentence(
+            Trouble.NETWORK,
+            "{host} has a broken secure connection (its TLS certificate or setup is wrong)",
+        ),
+    ),
+    (
+        requests.TooManyRedirects,
+        _sentence(Trouble.REDIRECT_LOOP, "{host} redirects in a loop, so its answer never arrives"),
+    ),
+    (
+        (http.client.IncompleteRead, requests.exceptions.ChunkedEncodingError),
+        _sentence(
+            Trouble.TRUNCATED, "{host} broke off its answer before the end (incomplete answer)"
+        ),
+    ),
+    (
+        ConnectionRefusedError,
+        _sentence(
+            Trouble.NETWORK,
+            "{host} refused the connection: nothing is answering there (the server may be down)",
+        ),
+    ),
+    (
+        (ConnectionResetError, http.client.RemoteDisconnected, ConnectionAbortedError),
+        _sentence(Trouble.NETWORK, "{host} closed the connection without answering"),
+    ),
+    (
+        ProtocolError,
+        _sentence(Trouble.TRUNCATED, "{host} broke off its answer before the end"),
+    ),
+]
+
+
+def unreadable(body: bytes, host: str, what: str = "") -> ServerProblem:
+    """Name an answer that should have been JSON but does not parse."""
+    about = f" {what}" if what else ""
+    start = body.lstrip()[:1]
+    if not start:
+        return ServerProblem(Trouble.TRUNCATED, f"{host} sent an empty answer{about}")
+    if start in {b"{", b"["}:
         return ServerProblem(
-            Trouble.RATE_LIMITED,
-            f"{host} is rate-limiting us; the next request is allowed in {link.wait:.0f} s",
+            Trouble.TRUNCATED,
+            f"{host} sent incomplete data{about}: its answer breaks off or is malformed",
         )
-    if isinstance(link, requests.Timeout | TimeoutError):
-        return ServerProblem(Trouble.TIMEOUT, f"{host} did not answer within {timeout:g} s")
-    if isinstance(link, NameResolutionError):
-        return ServerProblem(Trouble.NETWORK, f"the name {host} does not resolve (DNS)")
-    if isinstance(link, requests.exceptions.SSLError):
-        return ServerProblem(Trouble.NETWORK, f"{host} has a broken secure connection (TLS)")
-    return None
+    if start == b"<":
+        return ServerProblem(
+            Trouble.NOT_JSON, f"{host} answered{about} with a web page instead of data"
+        )
+    return ServerProblem(
+        Trouble.NOT_JSON, f"{host} answered{about} with something that is not data"
+    )
 
 
 def _mastodon(exc: MastodonError, host: str) -> ServerProblem:
@@ -146,13 +231,11 @@ def _mastodon(exc: MastodonError, host: str) -> ServerProblem:
             Trouble.UNAUTHORIZED, f"{host} refused: {detail or 'not authorized'}", 401
         )
     if isinstance(exc, MastodonServerError):
-        return ServerProblem(
-            Trouble.SERVER_ERROR, f"{host} answered with server error {status}", status
-        )
+        return _server_error(status or 500, host, "")
     if isinstance(exc, MastodonRatelimitError):
         return ServerProblem(Trouble.RATE_LIMITED, f"{host} is rate-limiting us")
     if isinstance(exc, MastodonNetworkError):
-        return ServerProblem(Trouble.NETWORK, f"could not connect to {host}")
+        return ServerProblem(Trouble.NETWORK, f"could not talk to {host}: the connection failed")
     if isinstance(exc, MastodonAPIError):
         first = str(exc.args[0]) if exc.args else ""
         if first.startswith("Could not parse response as JSON"):
@@ -164,9 +247,9 @@ def _mastodon(exc: MastodonError, host: str) -> ServerProblem:
         if status == 403:
             return ServerProblem(Trouble.UNAUTHORIZED, f"{host} refused: forbidden", 403)
         return ServerProblem(
-            Trouble.HTTP_ERROR, f"{host} answered with error {status}: {detail}", status
+            Trouble.HTTP_ERROR, f"{host} answered with error {status}: {_short(detail)}", status
         )
-    return ServerProblem(Trouble.NETWORK, f"could not talk to {host}: {_short(exc)}")
+    return ServerProblem(Trouble.NETWORK, f"could not talk to {host}: the request failed")
 
 
 def from_status(status: int, host: str, what: str) -> ServerProblem:
@@ -180,12 +263,22 @@ def from_status(status: int, host: str, what: str) -> ServerProblem:
     if status == 429:
         return ServerProblem(Trouble.RATE_LIMITED, f"{host} is rate-limiting us", 429)
     if status >= 500:
-        return ServerProblem(
-            Trouble.SERVER_ERROR, f"{host} answered {what} with server error {status}", status
-        )
+        return _server_error(status, host, f" {what}")
     return ServerProblem(Trouble.HTTP_ERROR, f"{host} answered {what} with {status}", status)
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+def _server_error(status: int, host: str, what: str) -> ServerProblem:
+    """5xx is the server's own trouble, temporary as far as the member is concerned.
+
+    Mastodon 4.5.4+ also answers 503 when it could not fetch a remote actor to verify a
+    signature at that moment: temporary too, so it is asked again later, never "unsupported".
+    """
+    note = " (temporarily unavailable; it will be asked again later)" if status == 503 else ""
+    return ServerProblem(
+        Trouble.SERVER_ERROR, f"{host} answered{what} with server error {status}{note}", status
+    )
+
+
+def _short(text: object) -> str:
+    text = str(text)
     return text if len(text) <= 160 else text[:157] + "..."

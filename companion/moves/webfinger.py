@@ -2,7 +2,8 @@
 
 A handle's domain may not be where the server runs (``LOCAL_DOMAIN`` vs ``WEB_DOMAIN``):
 host-meta and WebFinger (including its redirects) say where it does, and only these
-discovery documents may extend the address policy's trust to another origin. Actors are
+discovery documents, served by a configured origin, may extend the address policy's
+trust to another origin (see :mod:`companion.moves.netguard`). Actors are
 fetched from the URI the server itself gave (WebFinger ``self`` link or the Account's
 ``uri``), never from a guessed ``/users/NAME``. These functions are synchronous; the
 checker runs them on worker threads.
@@ -20,7 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from .netguard import AddressPolicy
-from .problems import ServerProblem, Trouble, from_status
+from .problems import ServerProblem, Trouble, from_status, unreadable
 
 ACTIVITY_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 JRD_ACCEPT = "application/jrd+json, application/json;q=0.9"
@@ -63,7 +64,7 @@ def _get(
     params: dict[str, str] | None = None,
     vouch: AddressPolicy | None = None,
 ) -> requests.Response:
-    """GET; with ``vouch``, follow redirects one by one, trusting each target (discovery)."""
+    """GET; with ``vouch``, follow redirects one by one, each vouched for by its sender."""
     if params:
         url = requests.Request("GET", url, params=params).prepare().url or url
     headers = {"Accept": accept}
@@ -74,21 +75,21 @@ def _get(
         location = response.headers.get("Location")
         if not response.is_redirect or not location:
             return response
-        url = urljoin(url, location)
+        sender, url = url, urljoin(url, location)
         if urlsplit(url).scheme not in {"http", "https"}:
             raise ServerProblem(Trouble.HTTP_ERROR, f"{host_of(response.url)} redirected oddly")
-        vouch.trust(url)
-    raise ServerProblem(Trouble.HTTP_ERROR, f"too many redirects from {host_of(url)}")
+        vouch.vouch(sender, url)
+    raise ServerProblem(
+        Trouble.REDIRECT_LOOP,
+        f"{host_of(url)} redirects in a loop, so its answer never arrives",
+    )
 
 
 def _json_body(response: requests.Response, what: str) -> Any:
     try:
         return json.loads(response.content)
     except ValueError as exc:
-        raise ServerProblem(
-            Trouble.NOT_JSON,
-            f"{host_of(response.url)} answered {what} with a web page instead of data",
-        ) from exc
+        raise unreadable(response.content, host_of(response.url), what) from exc
 
 
 def host_meta_template(
@@ -112,7 +113,7 @@ def host_meta_template(
             and "{uri}" in template
             and template.startswith(("https://", "http://"))
         ):
-            policy.trust(template)
+            policy.vouch(response.url, template)
             return template
     return None
 
@@ -153,7 +154,7 @@ def webfinger(
         elif link.get("rel") == "http://webfinger.net/rel/profile-page" and profile is None:
             profile = href
     if actor_uri:
-        policy.trust(actor_uri)
+        policy.vouch(response.url, actor_uri)
     return WebFingerAnswer(
         subject=str(data.get("subject", resource)),
         actor_uri=actor_uri,

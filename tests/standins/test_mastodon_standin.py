@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -326,3 +327,51 @@ def test_runs_in_a_thread_for_plain_code():
         old.create_account("alice")
         answer = requests.get(f"{old.base_url}/api/v1/accounts/lookup?acct=alice", timeout=5)
     assert answer.json()["username"] == "alice"
+
+
+async def test_bare_lookup_flavour_matches_only_the_bare_username():
+    async with (
+        MastodonStandIn("bare.example", Flavour.BARE_LOOKUP) as bare,
+        aiohttp.ClientSession() as http,
+    ):
+        bare.create_account("alice")
+        lookup = f"{bare.base_url}/api/v1/accounts/lookup?acct="
+        status, _, _ = await fetch(http, lookup + "alice@bare.example")
+        assert status == 404
+        status, body, _ = await fetch(http, lookup + "alice")
+        assert (status, body["acct"]) == (200, "alice")
+        webfinger = f"{bare.base_url}/.well-known/webfinger?resource=acct:alice@bare.example"
+        status, _, _ = await fetch(http, webfinger)
+        assert status == 200  # WebFinger still lists the account
+
+
+async def test_faults_that_break_answers_off():
+    async with MastodonStandIn("old.example") as old, aiohttp.ClientSession() as http:
+        old.create_account("alice")
+        url = f"{old.base_url}/api/v1/accounts/lookup?acct=alice"
+        old.inject(Fault(FaultKind.TRUNCATED_JSON, times=1), route="lookup")
+        async with http.get(url) as response:
+            text = await response.text()
+        assert response.status == 200
+        with pytest.raises(ValueError):
+            json.loads(text)
+        old.inject(Fault(FaultKind.TRUNCATED_BODY, times=1), route="lookup")
+        with pytest.raises(aiohttp.ClientPayloadError):
+            async with http.get(url) as response:
+                await response.read()
+        old.inject(
+            Fault(FaultKind.ERROR, status=429, headers={"Retry-After": "30"}, times=1),
+            route="lookup",
+        )
+        status, body, headers = await fetch(http, url)
+        assert (status, body, headers["Retry-After"]) == (429, {"error": "Too many requests"}, "30")
+
+
+async def test_spans_count_sequential_round_trips():
+    async with MastodonStandIn("old.example", latency=0.2) as old, aiohttp.ClientSession() as h:
+        url = f"{old.base_url}/api/v2/instance"
+        await fetch(h, url)
+        await asyncio.gather(fetch(h, url), fetch(h, url), fetch(h, url))
+        await fetch(h, url)
+    assert len(old.stats.spans) == 5
+    assert old.stats.sequential_round_trips() == 3

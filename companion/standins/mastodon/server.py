@@ -57,12 +57,17 @@ UNAUTHENTICATED = "This method requires an authenticated user"
 class FaultKind(StrEnum):
     """Ways a server lets a client down."""
 
-    ERROR = "error"  # an HTTP error status (500, 502, 503…) with an HTML body
+    ERROR = "error"  # an HTTP error status (500, 502, 503…) with an HTML body (429: JSON)
     HANG = "hang"  # answer only after ``seconds`` (longer than the client's timeout)
     HTML = "html"  # 200 with a web page instead of JSON
     OVERSIZED = "oversized"  # 200 with a body of ``size`` bytes, streamed without a length
     REDIRECT = "redirect"  # 302 to ``url`` (e.g. a private address)
     UNKNOWN_JSON = "unknown_json"  # 200 with JSON of some other API
+    DRIP_HEADERS = "drip_headers"  # the status line and headers, one byte every ``interval``
+    DRIP_BODY = "drip_body"  # headers at once, then a declared-length body byte by byte
+    TRUNCATED_BODY = "truncated_body"  # declares a length, sends half, hangs up
+    TRUNCATED_JSON = "truncated_json"  # a complete answer whose JSON stops half-way
+    BODY = "body"  # 200 with ``body`` as ``content_type`` (a hostile document, say)
 
 
 @dataclass(slots=True)
@@ -75,6 +80,10 @@ class Fault:
     url: str = ""
     size: int = 4 * 1024 * 1024
     times: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After on a 429
+    interval: float = 1.0  # seconds between dripped bytes
+    body: str = ""
+    content_type: str = "application/json"
 
 
 class AuthorizedFetch(StrEnum):
@@ -101,6 +110,8 @@ class StandInStats:
     with_token: Counter[str] = field(default_factory=Counter)  # requests carrying a token
     first_at: float | None = None  # time.monotonic() of the first and last request
     last_at: float | None = None
+    # (route, arrived, answered) per request, time.monotonic(): shows what overlapped.
+    spans: list[tuple[str, float, float]] = field(default_factory=list)
 
     @property
     def api_requests(self) -> int:
@@ -118,6 +129,18 @@ class StandInStats:
     def total(self) -> int:
         """All requests received."""
         return sum(self.requests.values())
+
+    def sequential_round_trips(self) -> int:
+        """The longest chain of requests each sent only after the previous one was answered.
+
+        With a latency well above processing time, this is how many round trips a client
+        made one after the other; requests sent in parallel overlap and count once.
+        """
+        chain, last_end = 0, float("-inf")
+        for _, start, end in sorted(self.spans, key=lambda span: span[2]):
+            if start >= last_end:
+                chain, last_end = chain + 1, end
+        return chain
 
 
 class _Throttle:
@@ -349,6 +372,15 @@ class MastodonStandIn(_HttpServer):
         stats.requests[route] += 1
         if token is not None:
             self.stats.with_token[route] += 1
+        arrived = time.monotonic()
+        try:
+            return await self._answer(request, handler, route, token)
+        finally:
+            stats.spans.append((route, arrived, time.monotonic()))
+
+    async def _answer(
+        self, request: web.Request, handler: Handler, route: str, token: str | None
+    ) -> web.StreamResponse:
         if self.latency:
             await asyncio.sleep(self.latency)
         fault = self._take_fault(route, request.path)
@@ -464,6 +496,8 @@ class MastodonStandIn(_HttpServer):
                 domain = "?"
         # The home server only finds its own accounts (it knows no remote ones here).
         local = not domain or domain in {self.state.local_domain, self.state.web_host}
+        if domain and self.state.traits.lookup_bare_only:
+            local = False  # matches "alice", never "alice@its.domain"
         account = self.state.find_username(username) if local else None
         return self._account_response(account)
 
@@ -657,8 +691,24 @@ def _html(status: int, title: str) -> web.Response:
 
 
 async def _fault_response(fault: Fault, request: web.Request) -> web.StreamResponse:
+    if fault.kind is FaultKind.ERROR and fault.status == 429:
+        # Mastodon's own 429 is JSON; the headers are whatever the test wants to send.
+        return web.json_response({"error": "Too many requests"}, status=429, headers=fault.headers)
     if fault.kind is FaultKind.ERROR:
-        return _html(fault.status, f"{fault.status} error")
+        response = _html(fault.status, f"{fault.status} error")
+        response.headers.update(fault.headers)
+        return response
+    if fault.kind is FaultKind.BODY:
+        return web.Response(text=fault.body, content_type=fault.content_type)
+    if fault.kind is FaultKind.DRIP_HEADERS:
+        return await _drip_headers(fault, request)
+    if fault.kind is FaultKind.DRIP_BODY:
+        return await _drip_body(fault, request)
+    if fault.kind is FaultKind.TRUNCATED_BODY:
+        return await _truncated_body(request)
+    if fault.kind is FaultKind.TRUNCATED_JSON:
+        body = json.dumps(payloads.not_found() | {"padding": "x" * 200}).encode()
+        return web.Response(body=body[: len(body) // 2], content_type="application/json")
     if fault.kind is FaultKind.HTML:
         return _html(200, "We're down for maintenance")
     if fault.kind is FaultKind.UNKNOWN_JSON:
@@ -669,6 +719,52 @@ async def _fault_response(fault: Fault, request: web.Request) -> web.StreamRespo
         await asyncio.sleep(fault.seconds)
         return web.json_response(payloads.not_found(), status=404)
     return await _oversized(fault.size, request)
+
+
+async def _drip_headers(fault: Fault, request: web.Request) -> web.StreamResponse:
+    """Write a valid status line and an endless header one byte at a time, for ``seconds``."""
+    transport = request.transport
+    assert transport is not None
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: "
+    deadline = time.monotonic() + fault.seconds
+    index = 0
+    while time.monotonic() < deadline and not transport.is_closing():
+        transport.write(head[index : index + 1] if index < len(head) else b"x")
+        index += 1
+        await asyncio.sleep(fault.interval)
+    transport.close()
+    return web.Response(status=500)  # never sent: the connection is closed
+
+
+async def _drip_body(fault: Fault, request: web.Request) -> web.StreamResponse:
+    """Headers at once with a Content-Length, then the body one byte every ``interval``."""
+    body = json.dumps(payloads.not_found() | {"padding": "x" * 4096}).encode()
+    response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
+    response.content_length = len(body)
+    await response.prepare(request)
+    deadline = time.monotonic() + fault.seconds
+    with contextlib.suppress(ConnectionError):
+        for index in range(len(body)):
+            if time.monotonic() >= deadline:
+                break
+            await response.write(body[index : index + 1])
+            await asyncio.sleep(fault.interval)
+    if request.transport is not None:
+        request.transport.close()
+    return response
+
+
+async def _truncated_body(request: web.Request) -> web.StreamResponse:
+    """Declare a length, send half of it, hang up (a crashed worker or a broken proxy)."""
+    body = json.dumps(payloads.not_found() | {"padding": "x" * 2000}).encode()
+    response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
+    response.content_length = len(body)
+    await response.prepare(request)
+    with contextlib.suppress(ConnectionError):
+        await response.write(body[: len(body) // 2])
+    if request.transport is not None:
+        request.transport.close()
+    return response
 
 
 async def _oversized(size: int, request: web.Request) -> web.StreamResponse:

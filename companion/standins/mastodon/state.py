@@ -30,6 +30,9 @@ class Flavour(StrEnum):
     GOTOSOCIAL = "gotosocial"  # string ULID ids, no multi-get, 7-day move cooldown
     PLEROMA = "pleroma"  # Akkoma/Pleroma: opaque ids, "(compatible; Pleroma …)" version
     NOT_MASTODON = "not-mastodon"  # WebFinger and nodeinfo work, the client API does not
+    # Speaks Mastodon's API, but accounts/lookup matches only the bare username: asked
+    # for "alice@its.domain" it answers 404, as some compatible servers do.
+    BARE_LOOKUP = "bare-lookup"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ class Traits:
     account_uri: bool  # whether the REST Account carries "uri"
     shows_moved: bool  # whether the REST Account carries "moved" after a move
     nodeinfo_path: str
+    lookup_bare_only: bool = False  # accounts/lookup ignores "user@own.domain" (404)
 
 
 _MASTODON = Traits(
@@ -98,6 +102,7 @@ TRAITS: dict[Flavour, Traits] = {
         shows_moved=False,
         nodeinfo_path="/nodeinfo/2.0.json",
     ),
+    Flavour.BARE_LOOKUP: replace(_MASTODON, lookup_bare_only=True),
     Flavour.NOT_MASTODON: replace(
         _MASTODON,
         software="misskey",
