@@ -214,6 +214,16 @@ def _clean_username(username: str, raw: str) -> str:
 
 def _clean_domain(domain: str, raw: str) -> str:
     """Return the domain as lower-case ASCII (punycode), refusing IPs and odd shapes."""
+    try:
+        return _canonical_domain(domain)
+    except HandleError as exc:
+        raise HandleError(exc.message, text=raw) from exc.__cause__
+
+
+@lru_cache(maxsize=4096)
+def _canonical_domain(domain: str) -> str:
+    """``_clean_domain`` once per domain: IDNA checks dominate reading a 20,000-row file."""
+    raw = domain
     name = domain.rstrip(".") if domain.endswith(".") and not domain.endswith("..") else domain
     if not name:
         raise HandleError(
