@@ -29,14 +29,14 @@ from aiohttp import web
 
 from companion.core.clock import Clock
 
-from . import payloads
+from . import follows, payloads
 from .state import Fediverse, Flavour, MastodonState, StandInAccount
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 API_PREFIX = "/api/"
 MAX_MULTI_GET = 40
-API_ROUTES = frozenset({"instance_v1", "instance_v2", "lookup", "accounts", "account"})
+API_ROUTES = frozenset({"instance_v1", "instance_v2", "lookup", "accounts", "account", "following"})
 UNAUTHENTICATED = "This method requires an authenticated user"
 
 
@@ -313,6 +313,7 @@ class MastodonStandIn(_HttpServer):
         add("/api/v1/accounts/lookup", self._lookup, name="lookup")
         add("/api/v1/accounts", self._accounts, name="accounts")
         add("/api/v1/accounts/{id}", self._account, name="account")
+        add("/api/v1/accounts/{id}/following", self._following, name="following")
         add("/ap/users/{id}", self._actor_by_id, name="actor")
         add("/users/{username}", self._actor_by_name, name="actor_by_name")
         add("/@{username}", self._profile_page, name="profile")
@@ -472,6 +473,42 @@ class MastodonStandIn(_HttpServer):
             visible = [account for account in found if account is not None and account.visible]
             body = payloads.accounts_json(self.state, visible)
         return _json(body)
+
+    async def _following(self, request: web.Request) -> web.Response:
+        """``/api/v1/accounts/:id/following``: paged like Mastodon (follows.py)."""
+        with self.state.lock:
+            account = self.state.accounts.get(request.match_info["id"])
+        if account is None or not account.visible:
+            return web.json_response(payloads.not_found(), status=404)
+        try:
+            limit = int(request.query.get("limit", follows.DEFAULT_PAGE))
+            max_id = int(request.query["max_id"]) if "max_id" in request.query else None
+        except ValueError:
+            return web.json_response({"error": "Invalid paging parameters"}, status=400)
+        limit = max(1, min(limit, follows.MAX_PAGE))
+        page = self.state.follows.page(account.id, max_id, limit)
+        body = []
+        for row in page:
+            found = follows.resolve(self.state, row.target)
+            if found is None:
+                continue
+            server, target = found
+            with server.lock:
+                body.append(
+                    server.account_json(target)
+                    if server is self.state
+                    else server.remote_account_json(target)
+                )
+        headers = {}
+        if page:
+            path = f"{self.base_url}/api/v1/accounts/{account.id}/following"
+            links = [f'<{path}?limit={limit}&min_id={page[0].id}>; rel="prev"']
+            if len(page) == limit:
+                links.insert(0, f'<{path}?limit={limit}&max_id={page[-1].id}>; rel="next"')
+            headers["Link"] = ", ".join(links)
+        response = _json(body)
+        response.headers.update(headers)
+        return response
 
     # -- ActivityPub ---------------------------------------------------------------------------
 

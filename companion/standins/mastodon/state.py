@@ -21,6 +21,8 @@ import idna
 
 from companion.core.clock import Clock, SystemClock
 
+from .follows import FollowBook
+
 
 class Flavour(StrEnum):
     """Which server software the stand-in imitates."""
@@ -205,6 +207,7 @@ class MastodonState:
         self.lock = threading.RLock()
         self.accounts: dict[str, StandInAccount] = {}
         self._by_username: dict[str, StandInAccount] = {}
+        self.follows = FollowBook()  # who local accounts follow (follows.py)
         self._random = random.Random(seed)
         # Different servers hand out different ids, as real ones do.
         self._sequence = zlib.crc32(self.local_domain.encode()) % 4096
