@@ -15,6 +15,7 @@ from discord.ext import commands
 from companion.bot.cogs.campaign import CampaignCog
 from companion.bot.cogs.move import MoveCog
 from companion.bot.errors import CompanionTree
+from companion.bot.follows import FOLLOWS_BUTTONS
 from companion.bot.organiser_views import ORGANISER_BUTTONS
 from companion.bot.scheduler import Scheduler
 from companion.bot.views import MEMBER_BUTTONS
@@ -46,7 +47,7 @@ class CompanionBot(commands.Bot):
         """Register the command groups and the restart-safe buttons, then sync."""
         await self.add_cog(MoveCog(self.services))
         await self.add_cog(CampaignCog(self.services))
-        self.add_dynamic_items(*MEMBER_BUTTONS, *ORGANISER_BUTTONS)
+        self.add_dynamic_items(*MEMBER_BUTTONS, *ORGANISER_BUTTONS, *FOLLOWS_BUTTONS)
         guild_id = self.services.settings.discord_guild_id
         if guild_id is not None:
             guild = discord.Object(id=guild_id)

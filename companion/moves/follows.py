@@ -194,3 +194,19 @@ def _count(value: Any) -> int:
 async def following(checker: MoveChecker, handle: Handle) -> FollowingList:
     """Whom ``handle`` follows, read page by page from its own server."""
     return await checker._run(_following_sync, checker, handle)
+
+
+def _counts_sync(checker: MoveChecker, handle: Handle) -> tuple[int, int] | None:
+    client = _client(checker, handle)
+    if client is None:
+        return None
+    try:
+        account = client.lookup(handle.acct)
+    except ServerProblem:
+        return None
+    return _count(account.get("following_count")), _count(account.get("followers_count"))
+
+
+async def account_counts(checker: MoveChecker, handle: Handle) -> tuple[int, int] | None:
+    """(following, followers) of an account, or None when its server cannot say."""
+    return await checker._run(_counts_sync, checker, handle)

@@ -10,6 +10,7 @@ from companion.core.clock import Clock, SystemClock
 from companion.core.models import Campaign
 from companion.moves import MoveChecker
 from companion.services.campaigns import CampaignService
+from companion.services.follows import FollowsService
 from companion.services.members import MemberService
 from companion.settings import Settings
 from companion.store import AsyncStore, Store
@@ -42,10 +43,12 @@ class Services:
     clock: Clock
     members: MemberService = field(init=False)
     campaigns: CampaignService = field(init=False)
+    follows: FollowsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.members = MemberService(self)
         self.campaigns = CampaignService(self)
+        self.follows = FollowsService(self)
 
     async def campaign(self, guild_id: int) -> Campaign:
         """The guild's campaign: what organisers saved, else the settings' campaign."""

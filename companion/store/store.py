@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import urlencode
 
 from sqlite_utils import Database
 
@@ -758,24 +761,61 @@ def _member(row: dict[str, Any]) -> Member:
     )
 
 
+def sqlite_uri(path: Path | str, **params: str) -> str:
+    """A ``file:`` URI naming exactly ``path``: ``?``, ``#`` and ``%`` are escaped, not parsed."""
+    uri = Path(path).resolve().as_uri()
+    return f"{uri}?{urlencode(params)}" if params else uri
+
+
 def backup_database(source: Path | str, destination: Path | str) -> None:
-    """Copy a live database consistently (other processes may keep writing meanwhile)."""
-    destination = Path(destination)
+    """Copy a live database as it was when the copy began, while other processes keep writing.
+
+    The whole file is copied in one step of SQLite's backup API. A stepwise backup restarts
+    whenever another connection commits, so under steady writes it never finished; one step
+    reads inside a single read transaction, which in WAL mode never blocks the writers and
+    holds exactly the rows committed before it began. (VACUUM INTO would give the same
+    snapshot but rebuilds every table and index, which is slower for the same guarantee.)
+    The copy is written under a temporary name and renamed only when complete, and a failed
+    copy removes what it wrote.
+    """
+    source, destination = Path(source), Path(destination)
     if destination.exists():
         raise StoreError(f"{destination} already exists; choose a new file name")
+    if not source.is_file():
+        raise StoreError(f"there is no database at {source}")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
-    src = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    handle, name = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial"
+    )
+    os.close(handle)
+    partial = Path(name)
     try:
-        dest = sqlite3.connect(str(partial))
+        src = sqlite3.connect(sqlite_uri(source, mode="ro"), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
-            src.backup(dest, pages=256)
-            dest.execute("PRAGMA journal_mode = DELETE")
+            dest = sqlite3.connect(sqlite_uri(partial), uri=True)
+            try:
+                src.backup(dest, pages=-1)  # every page in one step: see the docstring
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        src.close()
-    partial.replace(destination)  # never leave a half-written backup under the final name
+            src.close()
+        partial.replace(destination)  # never a half-written backup under the final name
+    except sqlite3.Error as exc:
+        _remove_database_files(partial)
+        raise StoreError(
+            f"SQLite could not copy {source} ({exc}); nothing was written. Check that it is "
+            "the bot's database file and that the disk has room, then try again"
+        ) from exc
+    except BaseException:
+        _remove_database_files(partial)
+        raise
+
+
+def _remove_database_files(path: Path) -> None:
+    """Delete a database file and the journal files SQLite may have left beside it."""
+    for leftover in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
 
 
 class AsyncStore:

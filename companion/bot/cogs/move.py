@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from companion import texts
-from companion.bot import cards, views
+from companion.bot import cards, follows, views
 from companion.bot.transformers import NewHandle, OldHandle
 from companion.core.guide_links import TOPICS, topic_url
 from companion.core.handles import Handle
@@ -174,6 +174,22 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         await interaction.response.send_message(
             texts.FORGET_CONFIRM, view=views.forget_view(interaction.user.id), ephemeral=True
         )
+
+    @app_commands.command(name="mend-follows", description=texts.MEND_FOLLOWS)
+    @app_commands.describe(file=texts.MEND_FOLLOWS_FILE)
+    async def mend_follows(
+        self, interaction: discord.Interaction, file: discord.Attachment
+    ) -> None:
+        """Send back the follows file with the community's new accounts (bot/follows.py)."""
+        await follows.mend_follows(interaction, self.services, file)
+
+    @app_commands.command(name="check-import", description=texts.CHECK_IMPORT)
+    @app_commands.describe(file=texts.CHECK_IMPORT_FILE)
+    async def check_import(
+        self, interaction: discord.Interaction, file: discord.Attachment
+    ) -> None:
+        """Say which follows of the file have not arrived yet, as a file to import again."""
+        await follows.check_import(interaction, self.services, file)
 
     @app_commands.command(name="guide", description=texts.GUIDE)
     @app_commands.describe(topic=texts.GUIDE_TOPIC)
