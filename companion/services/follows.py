@@ -131,10 +131,18 @@ class FollowsService:
                 rows_in=first.rows_in,
             )
         files = write_mended(mended)
+        if me is not None:
+            await self._tick(guild_id, user_id, "mend")
         room = await self._room(me, len(mended.rows)) if mended.kind is FileKind.FOLLOWING else None
         lookups = 0 if with_lookups else len(candidates)
         return MendReport(
             mended, files, summary(mended, files, lookups, unknown, room), lookups, unknown
+        )
+
+    async def _tick(self, guild_id: int, user_id: int, step: str) -> None:
+        """Tick the checklist step the member just did (a tick, never the file)."""
+        await self.services.store.call(
+            Store.set_checklist_step, guild_id, user_id, step, True, self.services.clock.now()
         )
 
     async def _room(self, me: Member | None, rows: int) -> tuple[int, int, int] | None:
@@ -172,6 +180,8 @@ class FollowsService:
         if not missing:
             message = texts.CHECK_ALL_THERE.format(rows=rows, new=new)
             files: list[ExportFile] = []
+            if listed.complete:
+                await self._tick(guild_id, user_id, "check_import")
         else:
             message = texts.CHECK_MISSING.format(missing=len(missing), rows=rows, new=new)
             files = write_rows(mended.kind, mended.has_header, missing, MISSING_SUFFIX)

@@ -296,3 +296,26 @@ async def test_check_import_needs_a_link(world):
     )
     assert "/move link" in text_of(reply)
     assert not reply.files
+
+
+async def test_mending_and_a_complete_import_tick_the_checklist(world):
+    await community(world)
+    data = await mended_and_looked_up(world, render("following", source_rows()))
+    import_following(world.new.state, "alice", data)
+    await world.reply(await world.slash("move check-import", {"file": upload(data)}))
+    assert set(world.store().checklist(GUILD_ID, ALICE.id)) == {"mend", "check_import"}
+    checklist = await world.reply(await world.slash("move checklist"))
+    text = text_of(checklist)
+    assert text.index("Mend your follows file") < text.index("Import your files")
+    assert text.index("Import your files") < text.index("Check your follows arrived")
+    assert "✅ [Mend your follows file" in text
+
+
+async def test_a_file_over_the_follow_limit_is_warned_about(world):
+    await world.reply(
+        await world.slash("move link", {"old": "alice@old.example", "new": "alice@new.example"})
+    )
+    world.new.state.get("alice").following_count = 7_490
+    data = "".join(f"u{i}@old.example\n" for i in range(30)).encode()
+    reply = await world.reply(await world.slash("move mend-follows", {"file": upload(data)}))
+    assert "may follow 10 more accounts (limit 7,500, it follows 7,490)" in text_of(reply)
