@@ -21,8 +21,11 @@ from companion.core.statuses import MoveStatus
 from companion.standins.discord import MemberSpec, Perm
 from companion.standins.mastodon import MoveRefused
 
+from .follows import export_following, mend_and_import
+
 if TYPE_CHECKING:
     from .driver import Driver, Reply
+    from .follows import FollowsLedger
     from .world import World
 
 ORGANISER_ID = 1300000000000000100
@@ -246,6 +249,7 @@ class Stage:
     rng: random.Random
     schedule_transfers: Callable[[Persona, str], None]
     moved: set[int] = field(default_factory=set)
+    follows: FollowsLedger | None = None  # the community's follows files (follows.py)
 
     async def at(self, moment: datetime) -> None:
         """Wait until this simulated moment."""
@@ -262,6 +266,8 @@ async def act(stage: Stage, persona: Persona) -> None:
         return
     await stage.at(stage.timeline.day(persona.first_day))
     old, new = stage.world.old.state, stage.world.new.state
+    if stage.follows is not None:  # the export, as the guide says: before anything else
+        stage.follows.exports[persona.handle] = export_following(old, persona.handle)
     driver, spec = stage.driver, persona.spec
     new_account = new.find_username(persona.handle)
     if new_account is None:
@@ -291,6 +297,9 @@ async def act(stage: Stage, persona: Persona) -> None:
     if persona.verifies:
         await stage.pause(10)
         await verify(stage, persona)
+    if stage.follows is not None:  # import (mended) on the new account before the move
+        await stage.pause(10)
+        await mend_and_import(stage, persona, stage.follows)
     await stage.pause(30)
     if persona.script is Script.MOVED_ELSEWHERE:
         await move_elsewhere(stage, persona)

@@ -25,12 +25,14 @@ from zoneinfo import ZoneInfo
 
 from companion.core.models import Member
 from companion.standins.discord import MemberSpec
+from companion.standins.mastodon.follows import carry_over
 from companion.store import ReminderRecord, Store
 
 from . import community
 from .clock import RehearsalClock
 from .community import Persona, Stage, Timeline
 from .driver import Driver, Latency, Reply
+from .follows import FollowsLedger, FollowsTally, seed_follows
 from .guide import GuideBuild, build_guide
 from .progress import Progress
 from .summary import summary_facts, summary_text
@@ -127,6 +129,7 @@ class RehearsalResult:
     files: dict[str, Path] = field(default_factory=dict)
     guide: GuideBuild | None = None
     bot_messages: list[StoredMessage] = field(default_factory=list)
+    follows: FollowsTally | None = None  # community follows kept, with and without mending
 
     @property
     def slowest(self) -> Latency | None:
@@ -245,10 +248,13 @@ async def _play(
         )
     transfers: list[asyncio.Task[None]] = []
 
+    ledger: FollowsLedger = seed_follows(world.old.state, personas, rng)
+
     def schedule_transfers(persona: Persona, handle: str) -> None:
+        carry_follows_over(world, handle)
         transfers.append(asyncio.create_task(_transfer_waves(world, handle)))
 
-    stage = Stage(world, driver, timeline, rng, schedule_transfers)
+    stage = Stage(world, driver, timeline, rng, schedule_transfers, follows=ledger)
     await _organiser_setup(world, driver, organiser, timeline)
     world.clock.set_speed(speed)
     if world.bot.scheduler is not None:
@@ -265,7 +271,17 @@ async def _play(
         await ticker
     progress.wrap_up("final checks and exports")
     world.clock.set_speed(min(SETUP_SPEED, speed))
-    return await _wrap_up(world, driver, organiser, personas, timeline, speed, options)
+    result = await _wrap_up(world, driver, organiser, personas, timeline, speed, options)
+    result.follows = ledger.tally(world.old.state, world.new.state)
+    return result
+
+
+def carry_follows_over(world: World, handle: str) -> None:
+    """What a move does to the old account's followers' follows (MoveWorker)."""
+    old = world.old.state
+    found = old.moved_target(handle)
+    if found is not None:
+        carry_over(old, old.handle(handle), found[0].handle(found[1]))
 
 
 async def _safely(job: Awaitable[None], driver: Driver, persona: Persona) -> None:

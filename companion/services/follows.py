@@ -180,7 +180,8 @@ class FollowsService:
         if not missing:
             message = texts.CHECK_ALL_THERE.format(rows=rows, new=new)
             files: list[ExportFile] = []
-            if listed.complete:
+            if listed.complete:  # every row arrived: the import and its check are done
+                await self._tick(guild_id, user_id, "import")
                 await self._tick(guild_id, user_id, "check_import")
         else:
             message = texts.CHECK_MISSING.format(missing=len(missing), rows=rows, new=new)

@@ -303,7 +303,7 @@ async def test_mending_and_a_complete_import_tick_the_checklist(world):
     data = await mended_and_looked_up(world, render("following", source_rows()))
     import_following(world.new.state, "alice", data)
     await world.reply(await world.slash("move check-import", {"file": upload(data)}))
-    assert set(world.store().checklist(GUILD_ID, ALICE.id)) == {"mend", "check_import"}
+    assert set(world.store().checklist(GUILD_ID, ALICE.id)) == {"mend", "import", "check_import"}
     checklist = await world.reply(await world.slash("move checklist"))
     text = text_of(checklist)
     assert text.index("Mend your follows file") < text.index("Import your files")
