@@ -319,3 +319,12 @@ async def test_a_file_over_the_follow_limit_is_warned_about(world):
     data = "".join(f"u{i}@old.example\n" for i in range(30)).encode()
     reply = await world.reply(await world.slash("move mend-follows", {"file": upload(data)}))
     assert "may follow 10 more accounts (limit 7,500, it follows 7,490)" in text_of(reply)
+
+
+async def test_a_huge_upload_is_refused_without_downloading_it(world):
+    data = b"a@old.example\n" * (26 * 1024 * 1024 // 14 + 1)
+    record = await world.slash("move mend-follows", {"file": upload(data)}, user=BOB)
+    reply = await world.reply(record)
+    assert "That file is 26 MB" in text_of(reply)
+    assert not reply.files
+    assert record.callbacks[0].type == 4  # answered at once: refused before any download
