@@ -52,6 +52,7 @@ bench: $(STAMP)  ## Run the benchmarks (print figures against the targets)
 	$(BIN)/python bench/backup.py
 	$(BIN)/python bench/followers.py
 	$(BIN)/python bench/first_link.py
+	$(BIN)/python bench/follows.py
 
 rehearse: $(STAMP)  ## Run the offline rehearsal of a whole campaign
 	$(BIN)/companion rehearse

@@ -149,7 +149,9 @@ CHECKLIST_STEPS: dict[str, str] = {
     "create_account": "Create your new account",
     "export": "Export follows, lists, blocks, mutes, domain blocks, bookmarks",
     "archive": "Request your archive",
+    "mend": "Mend your follows file (/move mend-follows)",
     "import": "Import your files on the new account (Merge)",
+    "check_import": "Check your follows arrived (/move check-import)",
     "alias": "Set the alias on the NEW account",
     "move": "Start the move from the OLD account",
     "followers": "Check your followers arrived",
@@ -342,3 +344,77 @@ EXPORT_TOO_LARGE = (
     "{limit} MB). Export it on the server with `companion roster export --format {format}`."
 )
 ROSTER_POST_MORE = "… and {count:,} more: see `/move roster`."
+
+# -- /move mend-follows and /move check-import (services/follows.py) ------------------------
+MEND_FOLLOWS = "Mend your follows file so it follows the community's new accounts"
+MEND_FOLLOWS_FILE = "following_accounts.csv or lists.csv from your old account's Export page"
+CHECK_IMPORT = "After importing: find the follows that did not arrive on your new account"
+CHECK_IMPORT_FILE = "The mended file you imported (following_accounts….csv or lists….csv)"
+FOLLOWS_TOO_BIG = (
+    "That file is {size} MB: a follows file is far smaller. Upload following_accounts.csv "
+    "or lists.csv from your old account's Export page."
+)
+FOLLOWS_UNREADABLE_UPLOAD = "Discord did not hand the file over just now. Upload it again."
+FOLLOWS_TOO_LARGE_TO_SEND = (
+    "The mended file is {size} MB, more than Discord lets the bot send here ({limit} MB). "
+    "Split your file into smaller ones and mend each."
+)
+MEND_TITLE = "**Your mended {kind} file**: {rows:,} rows (your file had {rows_in:,})."
+MEND_COMMUNITY = "- {count:,} old accounts of community members replaced by their new ones."
+MEND_PUBLIC = "- {count:,} other accounts that moved replaced by their new ones."
+MEND_DUPLICATES = "- {count:,} duplicate rows removed."
+MEND_OWN = "- {count:,} rows naming your own old or new account left out."
+MEND_GONE = "- {count:,} accounts that no longer exist left out: {accounts}."
+MEND_UNREADABLE = (
+    "- {count:,} lines are not Mastodon accounts and are left out (line {lines}); your "
+    "original file still has them."
+)
+MEND_UNKNOWN = "- {count:,} accounts could not be looked up (their server did not answer): kept."
+MEND_ENCODING = "- Your file was in {encoding}: the mended file is UTF-8, as Mastodon reads it."
+MEND_FORMULAS = (
+    "- {count:,} list names began like a spreadsheet formula: they now start with an apostrophe."
+)
+MEND_SPLIT = (
+    "- Split into {parts} files (Mastodon takes 20,000 rows or 20 MB per file): import each."
+)
+MEND_UNCHANGED = "- Nothing needed mending: no row names an account that moved."
+MEND_LIMIT = (
+    "⚠️ Your new account may follow {room:,} more accounts (limit {limit:,}, it follows "
+    "{following:,}); Mastodon refuses an import with more rows. Remove rows first."
+)
+MEND_NEXT = (
+    '**Next:** on your **new** account open Import and export > Import, choose "{type}", '
+    'keep "Merge", upload the file, click "Upload" and then **Confirm**. Afterwards, run '
+    "`/move check-import` with the same file to see that every follow arrived."
+)
+MEND_LOOKUP_OFFER = (
+    "**Optional:** {count:,} other accounts may have moved too. The button looks each one "
+    "up on its own server (one request each, paced under the servers' rate limits)."
+)
+MEND_LOOKUP_BUTTON = "Look up other moves"
+MEND_LOOKUP_NO_FILE = (
+    "The mended file is no longer attached to this message. Run `/move mend-follows` again."
+)
+MEND_LOOKUP_PROGRESS = "Looking up other accounts: {done:,} of {total:,} done…"
+MEND_LOOKUP_NOTHING = (
+    "Every account in the file is a community member's or yours: nothing to look up."
+)
+CHECK_ALL_THERE = (
+    "All {rows:,} accounts of your file are followed by {new}. Nothing to import again."
+)
+CHECK_MISSING = (
+    "{missing:,} of {rows:,} accounts in your file are not followed by {new} yet: they are in "
+    "the attached file. Imports take time on big servers: if you confirmed the import less "
+    "than an hour ago, it may still be running, so check again later. If it says "
+    '"Finished" under "Recent imports", import the attached file the same way (Merge).'
+)
+CHECK_HIDDEN = (
+    "{new} hides whom it follows from others, so the bot cannot compare. Let your profile "
+    'show your follows for a moment and check again, or compare by hand on the "Follows '
+    "and followers\" page of your new account's settings."
+)
+CHECK_PARTIAL = " (The server stopped answering part way: only {read:,} follows were read.)"
+CHECK_UNREACHABLE = (
+    "The bot could not read whom {new} follows: {reason}. Try again in a few minutes."
+)
+CHECK_NOT_FOUND = "{new} was not found on its server. Check the handle with `/move status`."

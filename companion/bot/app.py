@@ -16,6 +16,7 @@ from companion.bot.cogs.campaign import CampaignCog
 from companion.bot.cogs.move import MoveCog
 from companion.bot.errors import CompanionTree
 from companion.bot.followers import FollowersButton
+from companion.bot.follows import FOLLOWS_BUTTONS
 from companion.bot.organiser_views import ORGANISER_BUTTONS
 from companion.bot.scheduler import Scheduler
 from companion.bot.views import MEMBER_BUTTONS
@@ -47,7 +48,9 @@ class CompanionBot(commands.Bot):
         """Register the command groups and the restart-safe buttons, then sync."""
         await self.add_cog(MoveCog(self.services))
         await self.add_cog(CampaignCog(self.services))
-        self.add_dynamic_items(*MEMBER_BUTTONS, FollowersButton, *ORGANISER_BUTTONS)
+        self.add_dynamic_items(
+            *MEMBER_BUTTONS, FollowersButton, *FOLLOWS_BUTTONS, *ORGANISER_BUTTONS
+        )
         guild_id = self.services.settings.discord_guild_id
         if guild_id is not None:
             guild = discord.Object(id=guild_id)

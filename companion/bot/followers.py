@@ -18,7 +18,7 @@ from discord import ui
 
 from companion import texts_followers as texts
 from companion.bot import cards
-from companion.bot.views import OwnedButton, guild_of, services_of
+from companion.bot.buttons import OwnedButton, guild_of, services_of
 from companion.core.followers import STILL_ARRIVING_FOR, CommunityFollowers, FollowersComparison
 from companion.core.text import escape_markdown
 from companion.moves.followers import ReadProgress

@@ -12,8 +12,8 @@ from discord import app_commands, ui
 
 from companion import texts
 from companion.bot import cards
+from companion.bot.buttons import SafeButton, guild_of, services_of
 from companion.bot.permissions import require_organiser
-from companion.bot.views import SafeButton, guild_of, services_of
 from companion.core.models import Member, Observation
 from companion.core.reminders import split_key
 from companion.core.statuses import MoveStatus

@@ -8,103 +8,28 @@ sent. Every click runs through ``report_error`` so a failure becomes a sentence.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 from discord import ui
 
 from companion import texts
 from companion.bot import cards
-from companion.bot.errors import report_error
+from companion.bot.buttons import (
+    OwnedButton,
+    OwnedChoice,
+    SafeButton,
+    guild_of,
+    plain_button,
+    services_of,
+)
+from companion.bot.followers import FollowersButton
 from companion.core.checklist import OBSERVABLE_STEPS, STEPS, ChecklistItem
 from companion.core.guide_links import status_url
 from companion.errors import UserFacingError
 
 if TYPE_CHECKING:
-    from companion.services import Services
     from companion.services.members import MemberState
-
-
-def services_of(interaction: discord.Interaction) -> Services:
-    """The services of the bot that received the interaction."""
-    return cast("Any", interaction.client).services
-
-
-def guild_of(interaction: discord.Interaction) -> int:
-    """The guild id, refusing direct messages."""
-    if interaction.guild_id is None:
-        raise UserFacingError(texts.NOT_IN_GUILD)
-    return interaction.guild_id
-
-
-class SafeButton:
-    """Mixin: run ``handle`` and turn any failure into an ephemeral sentence."""
-
-    owner: int | None = None
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Check the clicker is the owner, then handle the click."""
-        try:
-            if self.owner is not None and interaction.user.id != self.owner:
-                raise UserFacingError(texts.NOT_YOURS)
-            await self.handle(interaction)
-        except Exception as exc:
-            await report_error(interaction, exc)
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        """What the click does."""
-        raise NotImplementedError
-
-
-def _button(**kwargs: Any) -> ui.Button[Any]:
-    return ui.Button(**kwargs)
-
-
-class OwnedButton(SafeButton):
-    """A member's own button, ``mc:<prefix>:<user id>``: one label, one style."""
-
-    prefix: ClassVar[str]
-    label: ClassVar[str]
-    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.primary
-
-    def __init__(self, user_id: int) -> None:
-        self.owner = user_id
-        super().__init__(  # type: ignore[call-arg]
-            _button(label=self.label, style=self.style, custom_id=f"mc:{self.prefix}:{user_id}")
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its id."""
-        return cls(int(match["user"]))
-
-
-class OwnedChoice(SafeButton):
-    """A member's yes/no button, ``mc:<prefix>:<yes|no>:<user id>``."""
-
-    prefix: ClassVar[str]
-    labels: ClassVar[dict[str, str]]
-    styles: ClassVar[dict[str, discord.ButtonStyle]]
-
-    def __init__(self, choice: str, user_id: int) -> None:
-        self.owner = user_id
-        self.choice = choice
-        super().__init__(  # type: ignore[call-arg]
-            _button(
-                label=self.labels[choice],
-                style=self.styles[choice],
-                custom_id=f"mc:{self.prefix}:{choice}:{user_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its id."""
-        return cls(match["choice"], int(match["user"]))
 
 
 class RecheckButton(
@@ -190,7 +115,7 @@ class ChecklistButton(
             step=texts.CHECKLIST_STEPS[step]
         )
         super().__init__(
-            _button(
+            plain_button(
                 label=label[:80],
                 style=discord.ButtonStyle.success if done else discord.ButtonStyle.secondary,
                 custom_id=f"mc:tick:{step}:{int(done)}:{user_id}",
@@ -227,7 +152,7 @@ class RosterPageButton(
         self.page = page
         self.direction = direction
         super().__init__(
-            _button(
+            plain_button(
                 label=texts.ROSTER_PREVIOUS if direction == "p" else texts.ROSTER_NEXT,
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"mc:roster:{page}:{direction}",
@@ -281,8 +206,6 @@ class ForgetButton(
 
 def status_view(state: MemberState, guide_url: str) -> ui.View:
     """Buttons under a status card: check again, and the guide for the next step."""
-    from companion.bot.followers import FollowersButton  # it builds on the buttons above
-
     view = ui.View(timeout=None)
     view.add_item(RecheckButton(state.member.user_id))
     view.add_item(FollowersButton(state.member.user_id, moved=state.member.has_moved))

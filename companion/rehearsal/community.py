@@ -18,11 +18,16 @@ from typing import TYPE_CHECKING
 
 from companion import texts
 from companion.core.statuses import MoveStatus
-from companion.standins.discord import MemberSpec, Perm
+from companion.standins.discord import MemberSpec, Perm, UploadedFile
 from companion.standins.mastodon import MoveRefusedError
+from companion.standins.mastodon.follows import import_following
+
+from .follows import export_following, would_import
+from .world import DOWN_SERVER, OTHER_SOFTWARE_SERVER, STRICT_SERVER
 
 if TYPE_CHECKING:
     from .driver import Driver, Reply
+    from .follows import FollowsLedger
     from .world import World
 
 ORGANISER_ID = 1300000000000000100
@@ -31,10 +36,6 @@ HOSTILE_NAME = "@everyone **FREE NITRO** [click](https://evil.example) <@1300000
 MIN_MEMBERS = 5
 FOLLOWERS_SAVED = 200  # the followers of the member who saves their list
 # Where some of those followers live (who came along, and why not).
-OTHER_SOFTWARE_SERVER = "forum.example"
-OTHER_SOFTWARE = "smallfedi"  # a made-up software that does not act on moves
-STRICT_SERVER = "strict.example"  # publicly suspends the new server
-DOWN_SERVER = "down.example"  # nothing answers there
 
 # Followers reach the new account in waves after a move (share of the count at the move).
 TRANSFER_WAVES: tuple[tuple[timedelta, float], ...] = (
@@ -273,6 +274,7 @@ class Stage:
     rng: random.Random
     schedule_transfers: Callable[[Persona, str], None]
     moved: set[int] = field(default_factory=set)
+    follows: FollowsLedger | None = None  # the community's follows files (follows.py)
 
     async def at(self, moment: datetime) -> None:
         """Wait until this simulated moment."""
@@ -289,6 +291,8 @@ async def act(stage: Stage, persona: Persona) -> None:
         return
     await stage.at(stage.timeline.day(persona.first_day))
     old, new = stage.world.old.state, stage.world.new.state
+    if stage.follows is not None:  # the export, as the guide says: before anything else
+        stage.follows.exports[persona.handle] = export_following(old, persona.handle)
     driver, spec = stage.driver, persona.spec
     new_account = new.find_username(persona.handle)
     if new_account is None:
@@ -321,6 +325,9 @@ async def act(stage: Stage, persona: Persona) -> None:
     if persona.verifies:
         await stage.pause(10)
         await verify(stage, persona)
+    if stage.follows is not None:  # import (mended) on the new account before the move
+        await stage.pause(10)
+        await mend_and_import(stage, persona, stage.follows)
     await stage.pause(30)
     if persona.script is Script.MOVED_ELSEWHERE:
         await move_elsewhere(stage, persona)
@@ -460,3 +467,42 @@ def _remember(persona: Persona, reply: Reply) -> None:
     text = reply.text
     if text:
         persona.last_reply = text
+
+
+async def mend_and_import(stage: Stage, persona: Persona, ledger: FollowsLedger) -> None:
+    """/move mend-follows, import the mended file (Merge, Confirm), /move check-import."""
+    driver, spec = stage.driver, persona.spec
+    old, new = stage.world.old.state, stage.world.new.state
+    exported = ledger.exports.get(persona.handle)
+    if exported is None:
+        return
+    ledger.unmended_kept[persona.handle] = would_import(old, exported)
+    upload = UploadedFile("file", "following_accounts.csv", "text/csv", exported)
+    reply = await driver.slash(
+        spec,
+        "move mend-follows",
+        {"file": upload},
+        shown="/move mend-follows file: following_accounts.csv",
+    )
+    mended = next(
+        (f.data for m in reply.messages for f in m.files if f.filename.endswith(".csv")), None
+    )
+    if mended is None:
+        driver.note(persona.name, "got no mended file back", kind="note")
+        return
+    await stage.pause(10)
+    outcome = import_following(new, persona.handle, mended)
+    driver.note(
+        persona.name,
+        f"imported the mended following_accounts_mended.csv on @{persona.handle}@"
+        f"{new.local_domain} (Merge): {len(outcome.followed)} followed, "
+        f"{len(outcome.failed)} failed",
+    )
+    await stage.pause(30)
+    again = UploadedFile("file", "following_accounts_mended.csv", "text/csv", mended)
+    await driver.slash(
+        spec,
+        "move check-import",
+        {"file": again},
+        shown="/move check-import file: following_accounts_mended.csv",
+    )

@@ -12,6 +12,7 @@ from companion.store import ReminderRecord
 
 from .community import Persona, Timeline
 from .driver import Latency
+from .follows import FollowsTally
 from .guide import GuideBuild
 from .transcript import Transcript
 
@@ -59,6 +60,7 @@ class RehearsalResult:
     files: dict[str, Path] = field(default_factory=dict)
     guide: GuideBuild | None = None
     bot_messages: list[StoredMessage] = field(default_factory=list)
+    follows: FollowsTally | None = None  # community follows kept, with and without mending
 
     @property
     def slowest(self) -> Latency | None:

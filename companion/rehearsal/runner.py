@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from companion.standins.discord import MemberSpec
+from companion.standins.mastodon.follows import carry_over
 from companion.store import Store
 
 from . import community
 from .clock import RehearsalClock
 from .community import Persona, Stage, Timeline
 from .driver import Driver, Reply
+from .follows import FollowsLedger, seed_follows
 from .guide import build_guide
 from .progress import Progress
 from .result import RehearsalOptions, RehearsalResult
@@ -164,10 +166,13 @@ async def _play(
             world.old.state.set_followers(persona.handle, community.follower_handles(persona))
     transfers: list[asyncio.Task[None]] = []
 
+    ledger: FollowsLedger = seed_follows(world.old.state, [p.handle for p in personas], rng)
+
     def schedule_transfers(persona: Persona, handle: str) -> None:
+        carry_follows_over(world, handle)
         transfers.append(asyncio.create_task(_transfer_waves(world, handle)))
 
-    stage = Stage(world, driver, timeline, rng, schedule_transfers)
+    stage = Stage(world, driver, timeline, rng, schedule_transfers, follows=ledger)
     await _organiser_setup(world, driver, organiser, timeline)
     world.clock.set_speed(speed)
     if world.bot.scheduler is not None:
@@ -184,7 +189,17 @@ async def _play(
         await ticker
     progress.wrap_up("final checks and exports")
     world.clock.set_speed(min(SETUP_SPEED, speed))
-    return await _wrap_up(world, driver, organiser, personas, timeline, speed, options)
+    result = await _wrap_up(world, driver, organiser, personas, timeline, speed, options)
+    result.follows = ledger.tally(world.old.state, world.new.state)
+    return result
+
+
+def carry_follows_over(world: World, handle: str) -> None:
+    """What a move does to the old account's followers' follows (MoveWorker)."""
+    old = world.old.state
+    found = old.moved_target(handle)
+    if found is not None:
+        carry_over(old, old.handle(handle), found[0].handle(found[1]))
 
 
 async def _safely(job: Awaitable[None], driver: Driver, persona: Persona) -> None:

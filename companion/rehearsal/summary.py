@@ -43,6 +43,19 @@ def summary_facts(result: RehearsalResult) -> list[tuple[str, str]]:
         else "none"
     )
     late = len(result.late_answers)
+    follows = result.follows
+    follows_fact = (
+        [
+            (
+                "Community follows",
+                f"{follows.with_mending} of {follows.relationships} kept on the new accounts "
+                f"with the mended files; {follows.without_mending} without mending (rows naming "
+                "members who had moved already fail)",
+            )
+        ]
+        if follows is not None
+        else []
+    )
     return [
         ("Members", f"{len(result.personas)} simulated, {linked} linked, {never} never linked"),
         ("Simulated time", f"{start:%a %-d %b %Y %H:%M} → {end:%a %-d %b %Y %H:%M} ({zone})"),
@@ -57,6 +70,7 @@ def summary_facts(result: RehearsalResult) -> list[tuple[str, str]]:
             f"{len(result.latencies)}, slowest first response {slow_text}, "
             f"{late} over Discord's 3 s",
         ),
+        *follows_fact,
     ]
 
 

@@ -29,7 +29,13 @@ from companion.standins.discord import (
 from companion.standins.mastodon import Fediverse, Flavour, MastodonStandIn
 
 from .clock import RehearsalClock
-from .community import DOWN_SERVER, OTHER_SOFTWARE, OTHER_SOFTWARE_SERVER, STRICT_SERVER
+
+# Where the rehearsal's followers live besides the two campaign servers.
+OTHER_SOFTWARE_SERVER = "forum.example"
+OTHER_SOFTWARE = "smallfedi"  # a made-up software that does not act on moves
+STRICT_SERVER = "strict.example"  # publicly suspends the new server
+DOWN_SERVER = "down.example"  # nothing answers there
+
 
 APPLICATION_ID = 1300000000000000001
 GUILD_ID = 1300000000000000002

@@ -12,6 +12,7 @@ from companion.core.models import Campaign
 from companion.moves import MoveChecker
 from companion.services.campaigns import CampaignService
 from companion.services.followers import FollowersService
+from companion.services.follows import FollowsService
 from companion.services.guild_campaigns import GuildCampaigns
 from companion.services.members import MemberService
 from companion.settings import Settings
@@ -30,6 +31,7 @@ class Services:
     members: MemberService = field(init=False)
     campaigns: CampaignService = field(init=False)
     followers: FollowersService = field(init=False)
+    follows: FollowsService = field(init=False)
 
     def __post_init__(self) -> None:
         """Give each service the parts it uses, and nothing else."""
@@ -44,6 +46,7 @@ class Services:
             self.followers,
             recheck_every=timedelta(hours=self.settings.recheck_interval_hours),
         )
+        self.follows = FollowsService(self.store, self.checker, self.clock)
 
     async def campaign(self, guild_id: int) -> Campaign:
         """The guild's campaign: what organisers saved, else the settings' campaign."""

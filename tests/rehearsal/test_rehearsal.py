@@ -139,6 +139,23 @@ def test_discord_saw_no_invalid_requests_and_nobody_was_pinged(rehearsal):
         assert raw not in message.content  # always escaped, never as typed
 
 
+def test_mended_follows_files_keep_more_of_the_community_together(rehearsal):
+    tally = rehearsal.follows
+    assert tally is not None
+    assert tally.relationships > 0
+    # Rows naming members who had moved before the import fail unless mended.
+    assert tally.with_mending > tally.without_mending
+    acted = [p for p in rehearsal.personas if p.script is not Script.NEVER_ACTS]
+    transcript = (rehearsal.options.output / "transcript.md").read_text(encoding="utf-8")
+    assert transcript.count("used `/move mend-follows file: following_accounts.csv`") == len(acted)
+    assert transcript.count("used `/move check-import") == len(acted)
+    summary = (rehearsal.options.output / "summary.txt").read_text(encoding="utf-8")
+    assert (
+        f"{tally.with_mending} of {tally.relationships} kept on the new accounts with the "
+        f"mended files; {tally.without_mending} without mending"
+    ) in summary
+
+
 def test_the_output_folder_has_transcript_exports_and_chart(rehearsal):
     output = rehearsal.options.output
     html = (output / "transcript.html").read_text(encoding="utf-8")

@@ -17,7 +17,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from companion import texts
-from companion.bot import cards, organiser_views, views
+from companion.bot import cards, organiser_views
+from companion.bot.buttons import guild_of
 from companion.bot.followers import add_community_followers
 from companion.bot.permissions import require_organiser
 from companion.bot.posting import Outcome, guild_channel, pin_failure, post_reminder
@@ -81,7 +82,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         """Check both servers and the deadline, then ask to confirm."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         pending = await self.services.campaigns.prepare_setup(
-            views.guild_of(interaction),
+            guild_of(interaction),
             interaction.user.id,
             old_server=old_server,
             new_server=new_server,
@@ -106,14 +107,14 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
     @app_commands.command(name="show", description=texts.SHOW)
     async def show(self, interaction: discord.Interaction) -> None:
         """The current campaign."""
-        campaign = await self.services.campaign(views.guild_of(interaction))
+        campaign = await self.services.campaign(guild_of(interaction))
         await interaction.response.send_message(embed=cards.campaign_card(campaign), ephemeral=True)
 
     @app_commands.command(name="progress", description=texts.PROGRESS)
     async def progress(self, interaction: discord.Interaction) -> None:
         """Counts, moves per day, a chart and who needs help."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         report, chart = await self.services.campaigns.progress(guild_id)
         embed = organiser_views.progress_card(report)
         add_community_followers(embed, await self.services.followers.community(guild_id))
@@ -128,7 +129,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
     async def recheck(self, interaction: discord.Interaction) -> None:
         """Recheck everyone, editing one progress message as it goes."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         started = time.monotonic()
         last_edit = 0.0
         editing = True
@@ -170,7 +171,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
     @app_commands.describe(now=texts.REMIND_NOW)
     async def remind(self, interaction: discord.Interaction, now: bool = False) -> None:
         """The reminder schedule; with now, post the next reminder at once."""
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         if not now:
             plan = await self.services.campaigns.reminder_plan(guild_id)
             await interaction.response.send_message(
@@ -201,7 +202,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
     @app_commands.command(name="announce", description=texts.ANNOUNCE)
     async def announce(self, interaction: discord.Interaction) -> None:
         """Post and pin the announcement in the campaign's channel."""
-        campaign = await self.services.campaigns.require_campaign(views.guild_of(interaction))
+        campaign = await self.services.campaigns.require_campaign(guild_of(interaction))
         assert campaign.deadline is not None
         mention = _announcement_channel(interaction, campaign)
         channel = guild_channel(
@@ -255,7 +256,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
     async def export(self, interaction: discord.Interaction, format: ExportFormat) -> None:
         """Attach the roster file in the chosen format (compressed when too big for Discord)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        files = await self.services.campaigns.export(views.guild_of(interaction), format)
+        files = await self.services.campaigns.export(guild_of(interaction), format)
         rows = sum(f.rows for f in files)
         limit = interaction.filesize_limit
         uploads = await asyncio.to_thread(fit_for_upload, files, limit)
@@ -291,7 +292,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
     async def member(self, interaction: discord.Interaction, user: discord.Member) -> None:
         """One member's status and recent checks, with an Unlink button."""
         member, history = await self.services.campaigns.member_history(
-            views.guild_of(interaction), user.id
+            guild_of(interaction), user.id
         )
         if member is None:
             await interaction.response.send_message(

@@ -13,7 +13,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from companion import texts
-from companion.bot import cards, views
+from companion.bot import cards, follows, views
+from companion.bot.buttons import guild_of
 from companion.bot.followers import run_followers
 from companion.bot.transformers import NewHandle, OldHandle
 from companion.core.guide_links import TOPICS, topic_url
@@ -55,7 +56,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     ) -> None:
         """Link the old and new accounts, check them, and ask about the roster once."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         state = await self.services.members.link(
             guild_id, interaction.user.id, interaction.user.display_name, old, new
         )
@@ -73,7 +74,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     @app_commands.command(name="verify", description=texts.VERIFY)
     async def verify(self, interaction: discord.Interaction) -> None:
         """Give a one-time code to put in the new account's bio, with a Check now button."""
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         member, code = await self.services.members.start_verification(guild_id, interaction.user.id)
         await interaction.response.send_message(
             embed=cards.verify_card(member, code),
@@ -84,7 +85,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     @app_commands.command(name="status", description=texts.STATUS)
     async def status(self, interaction: discord.Interaction) -> None:
         """Ask the servers unless they were asked within the cooldown, then show the card."""
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         members = self.services.members
         state = await members.fresh_state(guild_id, interaction.user.id)
         campaign = await self.services.campaign(guild_id)
@@ -108,7 +109,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     @app_commands.command(name="checklist", description=texts.CHECKLIST)
     async def checklist(self, interaction: discord.Interaction) -> None:
         """The personal checklist: servers tick what they show, the member ticks the rest."""
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         state = await self.services.members.state(guild_id, interaction.user.id)
         campaign = await self.services.campaign(guild_id)
         await interaction.response.send_message(
@@ -131,7 +132,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         if member.bot:
             await interaction.response.send_message(texts.WHOIS_BOT, ephemeral=True)
             return
-        listed = await self.services.members.listed_member(views.guild_of(interaction), member.id)
+        listed = await self.services.members.listed_member(guild_of(interaction), member.id)
         if listed is None:
             message = texts.WHOIS_NOT_LISTED.format(name=name)
         elif listed.has_moved:
@@ -149,7 +150,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     @app_commands.command(name="roster", description=texts.ROSTER)
     async def roster(self, interaction: discord.Interaction) -> None:
         """The first page of the roster, with page buttons."""
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         entries = await self.services.members.roster(guild_id)
         campaign = await self.services.campaign(guild_id)
         embed, pages = cards.roster_page(entries, 1, campaign)
@@ -165,7 +166,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         """Opt in or out of personal reminders by direct message."""
         enabled = setting == "on"
         await self.services.members.set_reminders(
-            views.guild_of(interaction), interaction.user.id, enabled
+            guild_of(interaction), interaction.user.id, enabled
         )
         message = texts.REMINDERS_ON if enabled else texts.REMINDERS_OFF
         await interaction.response.send_message(message, ephemeral=True)
@@ -173,7 +174,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     @app_commands.command(name="privacy", description=texts.PRIVACY)
     async def privacy(self, interaction: discord.Interaction) -> None:
         """Everything stored about the member, and the roster choice to change."""
-        guild_id = views.guild_of(interaction)
+        guild_id = guild_of(interaction)
         data = await self.services.members.personal_data(guild_id, interaction.user.id)
         if data is None:
             await interaction.response.send_message(
@@ -194,11 +195,27 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
             texts.FORGET_CONFIRM, view=views.forget_view(interaction.user.id), ephemeral=True
         )
 
+    @app_commands.command(name="mend-follows", description=texts.MEND_FOLLOWS)
+    @app_commands.describe(file=texts.MEND_FOLLOWS_FILE)
+    async def mend_follows(
+        self, interaction: discord.Interaction, file: discord.Attachment
+    ) -> None:
+        """Send back the follows file with the community's new accounts (bot/follows.py)."""
+        await follows.mend_follows(interaction, self.services, file)
+
+    @app_commands.command(name="check-import", description=texts.CHECK_IMPORT)
+    @app_commands.describe(file=texts.CHECK_IMPORT_FILE)
+    async def check_import(
+        self, interaction: discord.Interaction, file: discord.Attachment
+    ) -> None:
+        """Say which follows of the file have not arrived yet, as a file to import again."""
+        await follows.check_import(interaction, self.services, file)
+
     @app_commands.command(name="guide", description=texts.GUIDE)
     @app_commands.describe(topic=texts.GUIDE_TOPIC)
     async def guide(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         """Links into the member guide: one topic, or the main sections."""
-        campaign = await self.services.campaign(views.guild_of(interaction))
+        campaign = await self.services.campaign(guild_of(interaction))
         base = campaign.guide_url
         if topic is None:
             lines = [texts.GUIDE_INTRO] + [

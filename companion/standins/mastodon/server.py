@@ -29,7 +29,7 @@ from aiohttp import web
 
 from companion.core.clock import Clock
 
-from . import payloads
+from . import follow_book, follows, payloads
 from .state import Fediverse, Flavour, MastodonState, StandInAccount
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -48,9 +48,6 @@ API_ROUTES = frozenset(
         "domain_blocks",
     }
 )
-# Mastodon's paging of followers and following lists: 40 by default, at most 80.
-DEFAULT_PAGE = 40
-MAX_PAGE = 80
 UNAUTHENTICATED = "This method requires an authenticated user"
 
 
@@ -529,9 +526,6 @@ class MastodonStandIn(_HttpServer):
     async def _followers(self, request: web.Request) -> web.Response:
         return self._relation_page(request, "followers")
 
-    async def _following(self, request: web.Request) -> web.Response:
-        return self._relation_page(request, "following")
-
     def _relation_page(self, request: web.Request, kind: str) -> web.Response:
         """One page, newest follow first, with Mastodon's ``Link`` header (``max_id``).
 
@@ -544,10 +538,10 @@ class MastodonStandIn(_HttpServer):
                 return web.json_response(payloads.not_found(), status=404)
             accts = [] if account.hide_collections else list(getattr(account, kind))
         try:
-            limit = int(request.query.get("limit", DEFAULT_PAGE))
+            limit = int(request.query.get("limit", follow_book.DEFAULT_PAGE))
         except ValueError:
-            limit = DEFAULT_PAGE
-        limit = min(max(limit, 1), MAX_PAGE)
+            limit = follow_book.DEFAULT_PAGE
+        limit = min(max(limit, 1), follow_book.MAX_PAGE)
         try:
             max_id = int(request.query["max_id"]) if "max_id" in request.query else None
         except ValueError:
@@ -572,6 +566,42 @@ class MastodonStandIn(_HttpServer):
             return web.json_response(payloads.not_found(), status=404)
         with self.state.lock:
             return _json(payloads.domain_blocks_json(self.state))
+
+    async def _following(self, request: web.Request) -> web.Response:
+        """``/api/v1/accounts/:id/following``: paged like Mastodon (follows.py)."""
+        with self.state.lock:
+            account = self.state.accounts.get(request.match_info["id"])
+        if account is None or not account.visible:
+            return web.json_response(payloads.not_found(), status=404)
+        try:
+            limit = int(request.query.get("limit", follow_book.DEFAULT_PAGE))
+            max_id = int(request.query["max_id"]) if "max_id" in request.query else None
+        except ValueError:
+            return web.json_response({"error": "Invalid paging parameters"}, status=400)
+        limit = max(1, min(limit, follow_book.MAX_PAGE))
+        page = self.state.follows.page(account.id, max_id, limit)
+        body = []
+        for row in page:
+            found = follows.resolve(self.state, row.target)
+            if found is None:
+                continue
+            server, target = found
+            with server.lock:
+                body.append(
+                    server.account_json(target)
+                    if server is self.state
+                    else server.remote_account_json(target)
+                )
+        headers = {}
+        if page:
+            path = f"{self.base_url}/api/v1/accounts/{account.id}/following"
+            links = [f'<{path}?limit={limit}&min_id={page[0].id}>; rel="prev"']
+            if len(page) == limit:
+                links.insert(0, f'<{path}?limit={limit}&max_id={page[-1].id}>; rel="next"')
+            headers["Link"] = ", ".join(links)
+        response = _json(body)
+        response.headers.update(headers)
+        return response
 
     # -- ActivityPub ---------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ import idna
 
 from companion.core.clock import Clock, SystemClock
 
+from .follow_book import FollowBook
+
 
 class Flavour(StrEnum):
     """Which server software the stand-in imitates."""
@@ -149,7 +151,6 @@ class StandInAccount:
     followers_at_move: int = 0
     suspended: bool = False
     followers: list[str] = field(default_factory=list)  # accts, oldest follow first
-    following: list[str] = field(default_factory=list)  # accts, oldest follow first
     hide_collections: bool = False  # "hide your network": lists look empty to others
     deleted: bool = False  # 404 everywhere
     gone: bool = False  # deleted for good: WebFinger answers 410
@@ -236,6 +237,7 @@ class MastodonState:
         self.lock = threading.RLock()
         self.accounts: dict[str, StandInAccount] = {}
         self._by_username: dict[str, StandInAccount] = {}
+        self.follows = FollowBook()  # who local accounts follow (follows.py)
         self._random = random.Random(seed)
         # Different servers hand out different ids, as real ones do.
         self._sequence = zlib.crc32(self.local_domain.encode()) % 4096
@@ -459,13 +461,6 @@ class MastodonState:
         with self.lock:
             account.followers = list(dict.fromkeys(accts))
             account.followers_count = len(account.followers)
-
-    def set_following(self, ref: AccountRef, accts: Iterable[str]) -> None:
-        """Replace whom the account follows."""
-        account = self.get(ref)
-        with self.lock:
-            account.following = list(dict.fromkeys(accts))
-            account.following_count = len(account.following)
 
     def arrive_followers(self, old: AccountRef, accts: Iterable[str]) -> int:
         """Followers move from the old account to the one it moved to, as servers do."""
