@@ -385,11 +385,12 @@ class Drawing:
         self, x: float, y: float, r: float, initial: str, colour: str, grey: bool = False
     ) -> None:
         fill = "#9aa0a6" if grey else colour
-        self.parts.append(
-            f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/>'
-            f'<text x="{x}" y="{y + r * 0.38:.1f}" font-size="{r:.0f}" font-weight="700" '
-            f'fill="#ffffff" text-anchor="middle">{escape(initial)}</text>'
-        )
+        self.parts.append(f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/>')
+        if r >= MIN_FONT:  # a small overlay avatar is a plain disc: no letter under 14 px
+            self.parts.append(
+                f'<text x="{x}" y="{y + r * 0.38:.1f}" font-size="{r:.0f}" font-weight="700" '
+                f'fill="#ffffff" text-anchor="middle">{escape(initial)}</text>'
+            )
 
     # -- callouts -----------------------------------------------------------------
     def callout(self, number: int, box: Box) -> None:

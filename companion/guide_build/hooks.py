@@ -23,6 +23,7 @@ if str(_ROOT) not in sys.path:  # `mkdocs build` from a checkout without `pip in
 from companion.guide_build import (  # noqa: E402
     commands_page,
     diagrams,
+    image_sizes,
     page_weight,
     roster,
     settings_table,
@@ -102,8 +103,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Keep what a phone downloads before the reader scrolls small (see page_weight)."""
+    """Size every image and keep what a phone downloads before scrolling small."""
+    size_of = image_sizes.resolver(Path(config.docs_dir), page.file.dest_uri)
     try:
-        return page_weight.lighten(output)
-    except page_weight.PageWeightError as exc:
+        return page_weight.lighten(image_sizes.add_sizes(output, size_of))
+    except (image_sizes.ImageSizeError, page_weight.PageWeightError) as exc:
         raise PluginError(f"{page.file.src_uri}: {exc}") from None
