@@ -42,6 +42,7 @@ bench: $(STAMP)  ## Run the benchmarks (print figures against the targets)
 	$(BIN)/python bench/recheck.py
 	$(BIN)/python bench/bot.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/guide.py
 
 rehearse: $(STAMP)  ## Run the offline rehearsal of a whole campaign
 	$(BIN)/companion rehearse
