@@ -18,6 +18,16 @@
   focusableScrollers();
   window.addEventListener("resize", focusableScrollers);
 
+  // Material gives each code block's copy button a <nav>: one landmark per code block, all
+  // with the same name. They are not page regions: drop the landmark, keep the button.
+  function unlandmark() {
+    document.querySelectorAll("nav.md-code__nav:not([role])").forEach(function (nav) {
+      nav.setAttribute("role", "none");
+    });
+  }
+  new MutationObserver(unlandmark).observe(document.body, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", unlandmark);
+
   // The lightbox (GLightbox, about 70 KB) loads the first time a reader taps a figure,
   // not with the page. The build leaves its options and files in #init-glightbox.
   var setup = document.getElementById("init-glightbox");
