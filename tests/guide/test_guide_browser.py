@@ -325,16 +325,17 @@ def test_no_page_loads_a_script_larger_than_materials_bundle(browser, site_url, 
         context.close()
 
 
-def test_the_search_index_waits_until_the_search_is_opened(browser, site_url) -> None:
+def test_search_downloads_nothing_until_it_is_opened(browser, site_url) -> None:
     context, page, watcher = _open(browser, site_url, width="phone")
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     try:
         page.goto(site_url + "before/index.html", wait_until="networkidle")
         page.wait_for_timeout(500)
-        assert not [url for url in requested if "search_index" in url]
+        assert not [url for url in requested if "search_index" in url or "/workers/" in url]
         assert _search(page, "alias") > 0
         assert [url for url in requested if "search_index" in url]
+        assert [url for url in requested if "/workers/search." in url]
         assert watcher.errors == []
     finally:
         context.close()
