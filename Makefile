@@ -53,6 +53,7 @@ bench: $(STAMP)  ## Run the benchmarks (print figures against the targets)
 	$(BIN)/python bench/followers.py
 	$(BIN)/python bench/first_link.py
 	$(BIN)/python bench/follows.py
+	$(BIN)/python bench/guide.py
 
 rehearse: $(STAMP)  ## Run the offline rehearsal of a whole campaign
 	$(BIN)/companion rehearse

@@ -45,7 +45,7 @@ CHANNEL: dict[str, ReminderText] = {
             "as on {old_server} is fine), then on {old_server}'s website (the settings are not "
             "in most apps) open Import and export > Export and download your follows, lists, "
             "blocks, mutes, domain blocks and bookmarks; on Mastodon 4.6 or later, your "
-            "filters too. It takes about 15 minutes.",
+            "filters too. The whole move takes about half an hour.",
         ),
         dm_lead="One week left to move to {new_server} (by {deadline}).",
         guide_topic="export",
@@ -67,8 +67,8 @@ CHANNEL: dict[str, ReminderText] = {
         title="Tomorrow is moving day",
         lines=(
             "The move to {new_server} is {deadline_relative} ({deadline}).",
-            "If you have not moved yet, today is a good day: it takes a few minutes, "
-            "and the bot can check each step with `/move status`.",
+            "If you have not moved yet, today is a good day: the whole move takes about half "
+            "an hour, and the bot can check each step with `/move status`.",
         ),
         dm_lead="Moving day is tomorrow: {deadline}.",
         guide_topic="move",

@@ -22,6 +22,9 @@ PAD = 40  # left edge of the page content; callout badges sit in the gutter befo
 RIGHT = WIDTH - 18
 FONT = "Arial, Helvetica, 'Liberation Sans', Roboto, sans-serif"
 CHAR = 0.5  # average glyph width in em, for wrapping (Arial-like fonts)
+# The smallest text: a 375 px phone shows a figure about 343 px wide (0.86 of WIDTH), and
+# 14 x 0.86 = 12 px there. Nothing in a drawing is smaller.
+MIN_FONT = 14
 
 INK = "#1f2328"
 GREY = "#57606a"
@@ -60,31 +63,31 @@ def wrap(text: str, size: float, width: float) -> list[str]:
 
 
 def wrap_segments(segments: Sequence[Segment], size: float, width: float) -> list[list[Segment]]:
-    """Wrap styled segments word by word, keeping each word's style."""
-    words: list[Segment] = []
+    """Wrap styled segments at spaces only, keeping each piece's style.
+
+    A word may span segments ("alice@new.example" then "."): it stays on one line, so
+    punctuation never wraps onto a line of its own.
+    """
+    words: list[list[Segment]] = [[]]  # each word: its styled pieces; [] marks a space
     for text, style in segments:
         parts = text.split(" ")
         for i, part in enumerate(parts):
+            if i:
+                words.append([])
             if part:
-                words.append((part, style))
-            if i < len(parts) - 1:
-                words.append((" ", style))
+                words[-1].append((part, style))
     lines: list[list[Segment]] = [[]]
     used = 0.0
-    for word, style in words:
-        if word == " ":
-            if lines[-1]:
-                lines[-1].append((" ", style))
-                used += _width(" ", size)
-            continue
-        w = _width(word, size)
-        if used + w > width and lines[-1]:
-            while lines[-1] and lines[-1][-1][0] == " ":
-                lines[-1].pop()
+    for word in (w for w in words if w):
+        w = sum(_width(text, size) for text, _ in word)
+        gap = _width(" ", size) if lines[-1] else 0.0
+        if lines[-1] and used + gap + w > width:
             lines.append([])
-            used = 0.0
-        lines[-1].append((word, style))
-        used += w
+            used, gap = 0.0, 0.0
+        if gap:
+            lines[-1].append((" ", lines[-1][-1][1]))
+        lines[-1].extend(word)
+        used += gap + w
     return [line for line in lines if line]
 
 
@@ -154,16 +157,16 @@ class Drawing:
             f'stroke="{LINE}"/>'
         )
         self.parts.append(
-            f'<text x="28" y="26" font-size="13" fill="{GREY}">'
+            f'<text x="28" y="26" font-size="{MIN_FONT}" fill="{GREY}">'
             f'<tspan fill="{INK}">{escape(self.url or "")}</tspan></text>'
         )
         if self.badge:
             colour = AMBER if self.badge.startswith("OLD") else GREEN
-            w = _width(self.badge, 11) + 18
+            w = _width(self.badge, MIN_FONT) + 18
             x = WIDTH - 20 - w
             self.parts.append(
-                f'<rect x="{x:.0f}" y="12" width="{w:.0f}" height="18" rx="9" fill="{colour}"/>'
-                f'<text x="{x + w / 2:.0f}" y="25" font-size="11" font-weight="700" '
+                f'<rect x="{x:.0f}" y="10" width="{w:.0f}" height="22" rx="11" fill="{colour}"/>'
+                f'<text x="{x + w / 2:.0f}" y="26" font-size="{MIN_FONT}" font-weight="700" '
                 f'fill="#ffffff" text-anchor="middle">{escape(self.badge)}</text>'
             )
         self.y = 66
@@ -222,10 +225,11 @@ class Drawing:
         self.parts.append(
             f'<polyline points="{points}" fill="none" stroke="{LINE}" stroke-width="1.5"/>'
         )
+        label_width = _width(label, MIN_FONT)
         self.parts.append(
-            f'<rect x="{(self.left + self.right) / 2 - _width(label, 12) / 2 - 8:.0f}" y="{y - 9}" '
-            f'width="{_width(label, 12) + 16:.0f}" height="18" fill="{PAPER}"/>'
-            f'<text x="{(self.left + self.right) / 2:.0f}" y="{y + 4}" font-size="12" '
+            f'<rect x="{(self.left + self.right) / 2 - label_width / 2 - 8:.0f}" y="{y - 10}" '
+            f'width="{label_width + 16:.0f}" height="20" fill="{PAPER}"/>'
+            f'<text x="{(self.left + self.right) / 2:.0f}" y="{y + 4}" font-size="{MIN_FONT}" '
             f'fill="{GREY}" text-anchor="middle" font-style="italic">{escape(label)}</text>'
         )
         top = self.y
@@ -251,7 +255,7 @@ class Drawing:
             segs.append((" *", "red"))
         self.text(segs, size=14, gap=2)
         if hint and not hint_below:
-            self.text(hint, size=12.5, style="grey", gap=4)
+            self.text(hint, size=MIN_FONT, style="grey", gap=4)
         w = width or (self.right - self.left)
         fill = "#f2f3f5" if disabled else PAPER
         border = RED if error else "#8c959f"
@@ -267,9 +271,9 @@ class Drawing:
             )
         self.y += 38
         if hint and hint_below:
-            self.text(hint, size=12.5, style="grey", gap=4)
+            self.text(hint, size=MIN_FONT, style="grey", gap=4)
         if error:
-            self.text(error, size=13, style="red", gap=4)
+            self.text(error, size=MIN_FONT, style="red", gap=4)
         self.y += 6
         return Box(self.left - 6, top - 2, w + 12, self.y - top - 2)
 
@@ -317,13 +321,13 @@ class Drawing:
         )
         for i, line in enumerate(lines):
             self.parts.append(
-                f'<text x="{self.left + 12}" y="{top + 24 + 18.5 * i:.1f}" font-size="13.5" '
+                f'<text x="{self.left + 12}" y="{top + 24 + 18.5 * i:.1f}" font-size="{MIN_FONT}" '
                 f'font-weight="700" fill="{ink}">{escape(line)}</text>'
             )
         self.y += h + 12
         return Box(self.left - 4, top - 4, self.right - self.left + 8, h + 8)
 
-    def bullets(self, items: Sequence[str], style: str = "amber", size: float = 13) -> Box:
+    def bullets(self, items: Sequence[str], style: str = "amber", size: float = MIN_FONT) -> Box:
         """A bulleted list; each item may wrap over several lines."""
         top = self.y
         for item in items:
@@ -341,7 +345,7 @@ class Drawing:
         rows: Sequence[Sequence[Segment | str]],
         columns: Sequence[float],
         header: bool = False,
-        size: float = 13.5,
+        size: float = MIN_FONT,
         row_height: float = 30,
     ) -> list[Box]:
         """Rows of cells at the given x offsets (relative to the left edge)."""
@@ -389,11 +393,12 @@ class Drawing:
     ) -> None:
         """A round avatar with an initial, in ``colour`` or greyed out."""
         fill = "#9aa0a6" if grey else colour
-        self.parts.append(
-            f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/>'
-            f'<text x="{x}" y="{y + r * 0.38:.1f}" font-size="{r:.0f}" font-weight="700" '
-            f'fill="#ffffff" text-anchor="middle">{escape(initial)}</text>'
-        )
+        self.parts.append(f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/>')
+        if r >= MIN_FONT:  # a small overlay avatar is a plain disc: no letter under 14 px
+            self.parts.append(
+                f'<text x="{x}" y="{y + r * 0.38:.1f}" font-size="{r:.0f}" font-weight="700" '
+                f'fill="#ffffff" text-anchor="middle">{escape(initial)}</text>'
+            )
 
     # -- callouts -----------------------------------------------------------------
     def callout(self, number: int, box: Box) -> None:
@@ -424,7 +429,7 @@ class Drawing:
             f'  <rect x="1" y="1" width="{WIDTH - 2}" height="{height - 2}" rx="12" '
             f'fill="{PAPER}" stroke="{LINE}" stroke-width="1.5"/>\n'
             f"  {body}\n"
-            f'  <text x="{WIDTH - 14}" y="{height - 8}" font-size="10" fill="{GREY}" '
+            f'  <text x="{WIDTH - 14}" y="{height - 8}" font-size="{MIN_FONT}" fill="{GREY}" '
             f'text-anchor="end" font-style="italic">drawing, not a screenshot</text>\n'
             f"</svg>\n"
         )
@@ -469,7 +474,7 @@ def web_app_menu() -> Drawing:
     )
     d.left -= 18
     d.y += 14
-    d.text("About", size=12.5, style="grey")
+    d.text("About", size=MIN_FONT, style="grey")
     d.callout(1, Box(pref.x, pref.y, pref.w, pref.h))
     d.callout(2, Box(more.x, more.y, 120, more.h))
     d.callout(3, pw)
@@ -495,7 +500,7 @@ def sidebar(
         url=url,
         badge=badge,
     )
-    d.text([("☰  On a phone, tap the menu button to see this list", "grey")], size=12.5, gap=10)
+    d.text([("☰  On a phone, tap the menu button to see this list", "grey")], gap=10)
     top_items = [
         "‹  Back to Mastodon",
         "Public profile",
@@ -533,9 +538,10 @@ def export_page(callouts: dict[int, str]) -> Drawing:
     d = Drawing(
         "The Export page on your old account",
         "Mastodon's Export page: a table of Media storage, Posts, Follows, Lists, Followers, "
-        "You mute, You block, Domain blocks and Bookmarks with a CSV download link on the "
-        "rows you can export, then the note about archives and the Request your archive "
-        "button, and a row with the Download your archive link.",
+        "You mute, You block, Domain blocks, Bookmarks and Filters, with a CSV download link "
+        "on the rows you can export (JSON for Filters, on Mastodon 4.6 and later), then the "
+        "note about archives and the Request your archive button, and a row with the Download "
+        "your archive link.",
         url=f"{OLD}/settings/export",
         badge="OLD account",
     )
@@ -550,6 +556,7 @@ def export_page(callouts: dict[int, str]) -> Drawing:
         ("You block", "2", "CSV"),
         ("Domain blocks", "1", "CSV"),
         ("Bookmarks", "40", "CSV"),
+        ("Filters", "5", "JSON"),  # Mastodon 4.6 and later
     ]
     boxes = d.table(
         [[label, count, (("⤓ " + link) if link else "", "link")] for label, count, link in rows],
@@ -567,17 +574,18 @@ def export_page(callouts: dict[int, str]) -> Drawing:
                 "grey",
             ),
         ],
-        size=13,
+        size=MIN_FONT,
     )
     request = d.button("Request your archive")
     archive = d.table(
         [
-            ["Date", "Size", ""],
-            ["Aug 21, 2026, 10:02", "85.2 MB", ("⤓ Download your archive", "link")],
+            ["Date", "Size"],
+            ["Aug 21, 2026, 10:02", "85.2 MB"],
+            [("⤓ Download your archive", "link")],  # the row's last cell, on its own line here
         ],
-        columns=[0, 128, 192],
+        columns=[0, 165],
         header=True,
-        size=12,
+        size=MIN_FONT,
     )
     targets = {
         "csv": Box(
@@ -588,7 +596,7 @@ def export_page(callouts: dict[int, str]) -> Drawing:
         ),
         "note": note,
         "request": request,
-        "download": archive[1],
+        "download": archive[2],
     }
     for number, key in callouts.items():
         d.callout(number, targets[key])
@@ -613,16 +621,16 @@ def import_page() -> Drawing:
         value="Following list",
     )
     d.parts.append(
-        f'<text x="{RIGHT - 18}" y="{d.y - 23:.0f}" font-size="13" fill="{INK}">▾</text>'
+        f'<text x="{RIGHT - 18}" y="{d.y - 23:.0f}" font-size="{MIN_FONT}" fill="{INK}">▾</text>'
     )
     top = d.y
     d.text([("Data", "b"), (" *", "red")], size=14, gap=2)
-    d.text("CSV file exported from another Mastodon server", size=12.5, style="grey", gap=4)
+    d.text("CSV file exported from another Mastodon server", size=MIN_FONT, style="grey", gap=4)
     d.parts.append(
         f'<rect x="{PAD}" y="{d.y:.0f}" width="86" height="30" rx="4" fill="{CHROME}" '
-        f'stroke="#8c959f"/><text x="{PAD + 43}" y="{d.y + 20:.0f}" font-size="13" '
+        f'stroke="#8c959f"/><text x="{PAD + 43}" y="{d.y + 20:.0f}" font-size="{MIN_FONT}" '
         f'fill="{INK}" text-anchor="middle">Browse…</text>'
-        f'<text x="{PAD + 96}" y="{d.y + 20:.0f}" font-size="13.5" fill="{INK}">'
+        f'<text x="{PAD + 96}" y="{d.y + 20:.0f}" font-size="{MIN_FONT}" fill="{INK}">'
         f"following_accounts.csv</text>"
     )
     d.y += 40
@@ -754,7 +762,7 @@ def account_aliases() -> Drawing:
             ("The account migration is initiated from the old account", "b"),
             (".", ""),
         ],
-        size=13.5,
+        size=MIN_FONT,
         gap=14,
     )
     handle = d.field(
@@ -767,7 +775,7 @@ def account_aliases() -> Drawing:
         [["Handle of the old account", ""], ["You have no aliases.", ""]],
         columns=[0, 250],
         header=True,
-        size=13,
+        size=MIN_FONT,
     )
     d.callout(3, handle)
     d.callout(4, create)
@@ -810,15 +818,15 @@ def account_migration(error: bool = False) -> Drawing:
         "Your account is not redirecting to any other account currently.", style="green", size=14
     )
     d.h2("Move to a different account")
-    d.text("Before proceeding, please read these notes carefully:", size=13.5, gap=4)
-    d.bullets(_WARNINGS, size=12.5)
+    d.text("Before proceeding, please read these notes carefully:", size=MIN_FONT, gap=4)
+    d.bullets(_WARNINGS, size=MIN_FONT)
     d.text(
         [
             ("Alternatively, you can ", "grey"),
             ("only put up a redirect on your profile", "link"),
             (".", "grey"),
         ],
-        size=13,
+        size=MIN_FONT,
         gap=12,
     )
     if error:
@@ -843,7 +851,7 @@ def account_migration(error: bool = False) -> Drawing:
             ("create an account alias", "link"),
             (".", "grey"),
         ],
-        size=13.5,
+        size=MIN_FONT,
     )
     if error:
         d.callout(1, handle)
@@ -874,17 +882,17 @@ def account_migration_after() -> Drawing:
     d.text(
         "Cancelling the redirect will re-activate your current account, but will not bring "
         "back followers that have been moved to that account.",
-        size=13,
+        size=MIN_FONT,
         style="grey",
         gap=4,
     )
-    d.text([("Cancel redirect", "link")], size=13.5, gap=12)
+    d.text([("Cancel redirect", "link")], size=MIN_FONT, gap=12)
     d.h2("Move to a different account")
     cooldown = d.text(
         "You have recently migrated your account. This function will become available again "
         "in 30 days.",
         style="amber",
-        size=13.5,
+        size=MIN_FONT,
         gap=8,
     )
     d.field("Handle of the new account", value="", disabled=True)
@@ -893,9 +901,9 @@ def account_migration_after() -> Drawing:
     d.h2("Past migrations")
     rows = d.table(
         [["Moved to", "Followers at time of move", ""], [f"alice@{NEW}", "1,234", "5 minutes ago"]],
-        columns=[0, 128, 258],
+        columns=[0, 150, 250],
         header=True,
-        size=12,
+        size=MIN_FONT,
     )
     d.callout(1, cooldown)
     d.callout(2, rows[1])
@@ -923,7 +931,8 @@ def moved_profile() -> Drawing:
     d.parts.append(
         f'<text x="{PAD + 52}" y="{row + 16}" font-size="15" font-weight="700" '
         f'fill="{INK}">Alice</text>'
-        f'<text x="{PAD + 52}" y="{row + 35}" font-size="13" fill="{GREY}">@alice@{NEW}</text>'
+        f'<text x="{PAD + 52}" y="{row + 35}" font-size="{MIN_FONT}" fill="{GREY}">'
+        f"@alice@{NEW}</text>"
     )
     d.y = row + 6
     go = d.button("Go to profile", x=RIGHT - _width("Go to profile", 14) - 34 - 4, advance=False)
@@ -939,16 +948,18 @@ def moved_profile() -> Drawing:
     d.parts.append(
         f'<text x="{PAD + 66}" y="{d.y + 12}" font-size="16" font-weight="700" '
         f'fill="{INK}">Alice</text>'
-        f'<text x="{PAD + 66}" y="{d.y + 30}" font-size="13" fill="{GREY}">@alice@{OLD}</text>'
+        f'<text x="{PAD + 66}" y="{d.y + 30}" font-size="{MIN_FONT}" fill="{GREY}">'
+        f"@alice@{OLD}</text>"
     )
     d.y += 50
     for offset, tab in ((0, "Activity"), (90, "Media"), (170, "Featured")):
         d.parts.append(
-            f'<text x="{PAD + offset}" y="{d.y + 14}" font-size="13.5" fill="{GREY}">{tab}</text>'
+            f'<text x="{PAD + offset}" y="{d.y + 14}" font-size="{MIN_FONT}" fill="{GREY}">'
+            f"{tab}</text>"
         )
     d.y += 26
     d.rule()
-    d.text("Your old posts stay here: posts are not moved.", size=13.5, style="grey", gap=4)
+    d.text("Your old posts stay here: posts are not moved.", size=MIN_FONT, style="grey", gap=4)
     d.parts.append("</g>")
     d.callout(1, banner)
     d.callout(2, go)

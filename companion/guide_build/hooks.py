@@ -16,13 +16,20 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:  # `mkdocs build` from a checkout without `pip install -e .`
     sys.path.insert(0, str(_ROOT))
 
-from companion.guide_build import commands_page, roster, settings_table, sources  # noqa: E402
+from companion.guide_build import (  # noqa: E402
+    commands_page,
+    diagrams,
+    image_sizes,
+    page_weight,
+    roster,
+    settings_table,
+    sources,
+)
 from companion.guide_build.values import (  # noqa: E402
     CommunityValues,
     PlaceholderError,
@@ -61,6 +68,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.clear()
     _state.update(values=values, table=table, entries=entries)
     config.site_name = f"{values.community}: moving to {values.new_server}"
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences.setdefault("custom_fences", []).append(
+        {"name": "flow", "class": "flow", "format": diagrams.flow_fence}
+    )
     if values.is_example:
         log.info("Guide built with example values: no campaign is configured.")
     return config
@@ -92,24 +103,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         raise PluginError(str(exc)) from None
 
 
-MERMAID_SCRIPT = "assets/javascripts/vendor/mermaid.min.js"
-
-
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Load the local mermaid copy on pages with diagrams, before Material's bundle.
-
-    Material fetches mermaid from a CDN unless ``window.mermaid`` already exists when the
-    page is set up; loading the vendored file first keeps every request on this site.
-    """
-    if 'class="mermaid"' not in output:
-        return output
-    src = get_relative_url(MERMAID_SCRIPT, page.url or "index.html")
-    tag = f'<script src="{src}"></script>\n'
-    found = output.find("assets/javascripts/bundle.")
-    bundle = output.rfind("<script", 0, found) if found != -1 else -1
-    if bundle == -1:
-        raise PluginError(f"{page.file.src_uri}: Material's script bundle not found")
-    return output[:bundle] + tag + output[bundle:]
+    """Size every image and keep what a phone downloads before scrolling small."""
+    size_of = image_sizes.resolver(Path(config.docs_dir), page.file.dest_uri)
+    try:
+        return page_weight.lighten(image_sizes.add_sizes(output, size_of))
+    except (image_sizes.ImageSizeError, page_weight.PageWeightError) as exc:
+        raise PluginError(f"{page.file.src_uri}: {exc}") from None
 
 
 def _always(text: str) -> Callable[[str], str]:

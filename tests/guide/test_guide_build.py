@@ -22,7 +22,7 @@ from companion.core.exports import export_roster
 from companion.core.guide_links import STATUS_ANCHORS, all_targets
 from companion.core.handles import Handle
 from companion.core.roster import RosterEntry as CoreRosterEntry
-from companion.guide_build import figures, sources
+from companion.guide_build import diagrams, figures, image_sizes, sources
 from companion.guide_build.commands_page import commands_reference_markdown
 from companion.guide_build.settings_table import settings_entries, settings_table_markdown
 from companion.guide_build.values import (
@@ -113,23 +113,85 @@ def test_built_pages_reference_no_other_host(site: Path, guide) -> None:
     assert "@import url(http" not in bundle_css
 
 
-def test_mermaid_is_served_locally_where_diagrams_are(site: Path) -> None:
-    for name in ("index.html", "move/index.html", "organisers/index.html"):
-        html = (site / name).read_text(encoding="utf-8")
-        assert 'class="mermaid"' in html
-        script = re.search(r'<script src="([^"]*mermaid\.min\.js)"', html)
-        assert script, name
-        assert (site / name).parent.joinpath(script.group(1)).resolve().is_file()
-        assert html.index("mermaid.min.js") < html.index("assets/javascripts/bundle.")
-    assert "mermaid.min.js" not in (site / "privacy" / "index.html").read_text()
+def test_diagrams_are_drawn_into_the_page_with_no_diagram_library(site: Path) -> None:
+    """The step diagrams are SVG in the HTML (community values filled in), read aloud by
+    their title, and followed by a text alternative; no page loads a diagram script."""
+    home = (site / "index.html").read_text(encoding="utf-8")
+    move = (site / "move" / "index.html").read_text(encoding="utf-8")
+    for html, label, alternative in (
+        (home, "The timeline, from the announcement", "The timeline as text:"),
+        (move, "The three parts of the move, in order", "The same as text:"),
+    ):
+        figure = re.search(r'<figure class="flow"><svg [^>]*aria-label="([^"]+)"', html)
+        assert figure, label
+        assert figure.group(1).startswith(label)
+        assert html.index(alternative) > figure.start()
+    assert "Tuesday 15 January 2030, 18:00 (UTC)</text>" in home
+    assert 'class="flow__old"' in move
+    assert 'class="flow__new"' in move
+    assert not list(site.rglob("*mermaid*"))
+    for page in site.rglob("*.html"):
+        assert "mermaid" not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_flow_diagram_without_title_or_boxes_is_refused() -> None:
+    with pytest.raises(diagrams.FlowError, match="title"):
+        diagrams.render("A | b")
+    with pytest.raises(diagrams.FlowError, match="no boxes"):
+        diagrams.render("title: Nothing")
+    title, steps = diagrams.parse("title: T\nnew: 1. NEW | at 18:00\nLast")
+    assert title == "T"
+    assert steps == [diagrams.Step("1. NEW", "at 18:00", "new"), diagrams.Step("Last")]
+
+
+def test_diagram_text_is_never_smaller_than_at_phone_scale() -> None:
+    """Drawn 320 units wide for a ~343 px column: every size in units is a size in px."""
+    svg = diagrams.render("title: T\n" + "A long first line that has to wrap | detail " * 3)
+    sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert min(sizes) >= 14
+    assert f'viewBox="0 0 {diagrams.WIDTH} ' in svg
+    assert diagrams.WIDTH <= 343
+
+
+def test_every_external_script_is_deferred_and_the_lightbox_waits_for_a_tap(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        tags = re.findall(r"<script src=[^>]*>", html)
+        assert tags, page
+        assert all(" defer" in tag for tag in tags), page
+        assert "glightbox.min.js" not in " ".join(tags), page
+        assert 'glightbox.min.css" rel' not in html, page
+        setup = re.search(r'<script id="init-glightbox" type="application/json"[^>]*>', html)
+        assert setup, page
+        assert 'data-js="' in setup.group(0)
+
+
+def test_every_image_has_its_width_and_height(site: Path, guide) -> None:
+    for page in guide.page_files(site):
+        for image in guide.parse_page(page).images:
+            src = str(image.get("src"))
+            width, height = image_sizes.svg_size((page.parent / src).resolve())
+            assert (image.get("width"), image.get("height")) == (str(width), str(height)), src
+
+
+def test_the_organisers_timeline_is_told_once(site: Path) -> None:
+    """One presentation: a list of steps, no table and no diagram repeating it."""
+    html = (site / "organisers" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="timeline"') : html.index('id="community-versus-one"')]
+    assert "<table" not in section
+    assert "<svg" not in section
+    assert section.count("<dt>") == 8
+    assert "Deadline." in section
 
 
 def test_vendored_scripts_match_their_recorded_checksums() -> None:
     vendor = REPO / "guide" / "assets" / "javascripts" / "vendor"
     record = (vendor / "VENDORED.txt").read_text(encoding="utf-8")
-    for name in ("mermaid.min.js", "iframe-worker-shim.js"):
-        digest = hashlib.sha256((vendor / name).read_bytes()).hexdigest()
-        assert f"sha256 {digest}" in record, name
+    assert sorted(p.name for p in vendor.glob("*.js")) == ["iframe-worker-shim.js"]
+    digest = hashlib.sha256((vendor / "iframe-worker-shim.js").read_bytes()).hexdigest()
+    assert f"sha256 {digest}" in record
 
 
 def test_offline_search_index_is_inlined(site: Path) -> None:
@@ -449,3 +511,27 @@ def test_figures_use_the_interface_labels() -> None:
         assert "<desc" in svg, name
         assert "drawing, not a screenshot" in svg, name
         assert 'viewBox="0 0 400 ' in svg, name
+
+
+def test_figure_text_is_at_least_12_px_on_a_phone() -> None:
+    """A 375 px phone shows a figure 343 px wide: every font size times 343/400 >= 12."""
+    for name, svg in figures.render_all().items():
+        sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', svg)]
+        assert min(sizes) * 343 / figures.WIDTH >= 12, name
+
+
+def test_no_figure_line_is_only_punctuation() -> None:
+    """A word and the punctuation after it wrap together (no "." alone on a line)."""
+    for name, svg in figures.render_all().items():
+        for line in re.findall(r"<text [^>]*>(.*?)</text>", svg):
+            text = re.sub(r"<[^>]+>", "", line).strip()
+            assert text.strip(".,:;!?") or not text, f"{name}: {line}"
+    drawn = figures.render_all()["old-account-disabled.svg"]
+    assert "alice@new.example</tspan><tspan" in drawn
+
+
+def test_the_export_figure_shows_filters_as_json() -> None:
+    svg = figures.render_all()["export-page.svg"]
+    assert "Filters</tspan>" in svg
+    assert "⤓ JSON</tspan>" in svg
+    assert "Filters" in svg[svg.index("<desc") : svg.index("</desc>")]
