@@ -43,7 +43,7 @@ from companion import USER_AGENT
 from companion.core.clock import Clock
 from companion.core.handles import Handle, HandleError, normalise_domain
 from companion.core.models import CachedAccount, Campaign, Member
-from companion.core.statuses import (
+from companion.core.move_facts import (
     AccountFacts,
     AliasAnswer,
     AliasFacts,
@@ -52,11 +52,10 @@ from companion.core.statuses import (
     Evidence,
     MovedTarget,
     MoveFacts,
-    MoveReport,
-    MoveRules,
-    MoveStatus,
-    build_report,
 )
+from companion.core.move_report import MoveReport, build_report
+from companion.core.move_rules import MoveRules
+from companion.core.move_status import MoveStatus
 from companion.settings import Settings
 
 from .client import MastodonClient, profile_plain_text

@@ -28,7 +28,7 @@ from mastodon.errors import (
 )
 from urllib3.exceptions import NameResolutionError, ProtocolError
 
-from companion.core.statuses import Answer
+from companion.core.move_facts import Answer
 
 from .http import RateLimitedError, ResponseTooLargeError
 from .netguard import AddressRefusedError
