@@ -30,8 +30,9 @@ from urllib3.exceptions import NameResolutionError, ProtocolError
 
 from companion.core.move_facts import Answer
 
-from .http import RateLimitedError, ResponseTooLargeError
+from .http import ResponseTooLargeError
 from .netguard import AddressRefusedError
+from .rate_limit import RateLimitedError
 
 
 class Trouble(StrEnum):

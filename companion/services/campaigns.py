@@ -43,7 +43,7 @@ from companion.store import AsyncStore, ReminderRecord, Store
 if TYPE_CHECKING:
     from companion.core.clock import Clock
     from companion.moves import MoveChecker, ServerInfo
-    from companion.moves.checker import ProgressCallback
+    from companion.moves.recheck import ProgressCallback
     from companion.services.followers import FollowersService
 
 log = logging.getLogger(__name__)
