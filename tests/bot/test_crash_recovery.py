@@ -21,7 +21,6 @@ import pytest
 
 from companion.core.handles import Handle
 from companion.core.reminders import reference_line, schedule_for
-from companion.services import campaign_defaults
 from companion.settings import Settings
 from companion.standins.discord import DiscordStandin, HeldRequest, StoredMessage
 from companion.standins.mastodon import Fediverse, MastodonStandIn
@@ -138,7 +137,7 @@ def announce_key(db: Path) -> str:
     settings = Settings(
         _env_file=None, **json.loads((db.parent / "bot.json").read_text())["settings"]
     )
-    schedule = schedule_for(campaign_defaults(settings, GUILD_ID))
+    schedule = schedule_for(settings.campaign.to_campaign(GUILD_ID))
     assert schedule is not None
     return schedule.get("announce").key
 
