@@ -28,18 +28,17 @@ import contextlib
 import json
 import logging
 import math
-import os
 import resource
-import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from common import companion_command, time_cli, verdict
 
 from companion.core.exports import FORMATS, MAX_ROWS_PER_FILE
 from companion.core.handles import Handle
@@ -78,11 +77,6 @@ ORGANISER = MemberSpec(
 FIRST_USER = 1310000000000000000
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
 NAMES = ("Alice", "Zoë 👩‍💻", "東京の友達", "=cmd|' /C calc'!A0", "**Bob** <@123>", "Ana")
-
-
-def verdict(ok: bool) -> str:
-    """PASS or MISS."""
-    return "PASS" if ok else "MISS"
 
 
 def peak_rss_mb() -> float:
@@ -259,31 +253,16 @@ def _refused(record: InteractionRecord) -> bool:
 
 def bench_cli(path: Path, out: Path) -> None:
     """``companion roster export`` of the same members, a new process each."""
-    command = shutil.which("companion", path=str(Path(sys.executable).parent)) or "companion"
-    env = {**os.environ, "COMPANION_DATABASE": str(path)}
     print("4. companion roster export --format F --guild G (a new process each, start-up included)")
     for fmt in FORMATS:
-        args = [
-            command,
-            "roster",
-            "export",
-            "--format",
-            fmt,
-            "--guild",
-            str(EXPORT_GUILD),
-            "--output",
-            f"{out}/",
-            "--force",
-        ]
-        started = time.perf_counter()
-        result = subprocess.run(args, env=env, cwd=out, capture_output=True, text=True, check=False)
-        elapsed = time.perf_counter() - started
-        if result.returncode != 0:
-            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-            print(f"   {fmt:<17} FAILED (exit {result.returncode}) after {elapsed:.3f} s: {last}")
-            continue
-        written = result.stdout.strip().splitlines()
-        print(f"   {fmt:<17} {elapsed:7.3f} s  {verdict(elapsed < EXPORT_TARGET)}  ({written[-1]})")
+        args = [companion_command(), "roster", "export", "--format", fmt]
+        args += ["--guild", str(EXPORT_GUILD), "--output", f"{out}/", "--force"]
+        timed = time_cli(fmt, args, path, out)
+        if timed is not None:
+            elapsed, result = timed
+            written = result.stdout.strip().splitlines()
+            ok = verdict(elapsed < EXPORT_TARGET)
+            print(f"   {fmt:<17} {elapsed:7.3f} s  {ok}  ({written[-1]})")
 
 
 async def run(args: argparse.Namespace, folder: Path) -> Path:

@@ -83,6 +83,25 @@ class Call:
     guide: str
     old_server: str | None = None
 
+    def report(
+        self,
+        pair: MemberPair,
+        facts: MoveFacts,
+        now: datetime,
+        accounts: CachedAccounts | None,
+        evidence: tuple[Evidence, ...] = (),
+    ) -> MoveReport:
+        """The pair's report under this call's rules and guide, the last report carried over."""
+        return build_report(
+            facts,
+            self.rules,
+            guide_base=self.guide,
+            checked_at=now,
+            previous=pair.previous,
+            accounts=accounts,
+            extra_evidence=evidence,
+        )
+
     def contacts(self, domain: str, *, old: bool) -> bool:
         """Whether a handle on ``domain`` may be contacted for this call."""
         wanted = self.old_server if old else self.rules.new_server
@@ -118,14 +137,8 @@ class PairCheck:
                 observed_at=now,
                 reason=f"unexpected error while checking ({type(exc).__name__}); it was logged",
             )
-            return build_report(
-                MoveFacts(pair.old, pair.new, facts, None, None, pair.recorded_followers),
-                call.rules,
-                guide_base=call.guide,
-                checked_at=now,
-                previous=pair.previous,
-                accounts=pair.cached,
-            )
+            facts_now = MoveFacts(pair.old, pair.new, facts, None, None, pair.recorded_followers)
+            return call.report(pair, facts_now, now, pair.cached)
 
     def _check(
         self,
@@ -136,17 +149,9 @@ class PairCheck:
         call: Call,
     ) -> MoveReport:
         cached = pair.cached or CachedAccounts()
-        rules, guide = call.rules, call.guide
         if not call.contacts(pair.new.domain, old=False):
             facts = MoveFacts(pair.old, pair.new, recorded_followers=pair.recorded_followers)
-            return build_report(
-                facts,
-                rules,
-                guide_base=guide,
-                checked_at=now,
-                previous=pair.previous,
-                accounts=cached,
-            )
+            return call.report(pair, facts, now, cached)
         if not call.contacts(pair.old.domain, old=True):
             reason = (
                 f"{pair.old.domain} is not the campaign's old server ({call.old_server}); "
@@ -156,14 +161,7 @@ class PairCheck:
                 str(pair.old), Answer.UNSUPPORTED, pair.old.domain, now, reason=reason
             )
             facts = MoveFacts(pair.old, pair.new, old_facts, None, None, pair.recorded_followers)
-            return build_report(
-                facts,
-                rules,
-                guide_base=guide,
-                checked_at=now,
-                previous=pair.previous,
-                accounts=cached,
-            )
+            return call.report(pair, facts, now, cached)
         evidence: list[Evidence] = []
         old_server = self.servers.server(pair.old.domain, pair.old)
         evidence.append(server_evidence(old_server))
@@ -197,15 +195,8 @@ class PairCheck:
             pair.recorded_followers,
             old_software=old_server.info.software,
         )
-        return build_report(
-            facts,
-            rules,
-            guide_base=guide,
-            checked_at=now,
-            previous=pair.previous,
-            accounts=CachedAccounts(old_ref, new_ref, alias_kept),
-            extra_evidence=tuple(evidence),
-        )
+        accounts = CachedAccounts(old_ref, new_ref, alias_kept)
+        return call.report(pair, facts, now, accounts, tuple(evidence))
 
     def _account(
         self,
