@@ -24,6 +24,8 @@ import threading
 import time
 from pathlib import Path
 
+from common import verdict
+
 from companion.core.handles import Handle
 from companion.store import Store
 
@@ -69,10 +71,6 @@ def members(path: Path) -> list[int]:
         return [r[0] for r in conn.execute("SELECT user_id FROM members WHERE guild_id = 7")]
     finally:
         conn.close()
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 def main() -> None:

@@ -4,8 +4,8 @@ Prints figures and PASS/MISS per target (issue 5); asserts nothing. Everything r
 127.0.0.1. This process plays Discord (the stand-in's gateway and REST) and two Mastodon
 servers (stand-ins answering after ``--latency`` seconds). The bot runs in a process of its
 own, as in production: the real ``CompanionBot`` with its command tree, background tasks
-and SQLite store, built by ``open_services`` as ``companion run`` builds it, only pointed at
-the stand-ins. Latencies are measured by the Discord stand-in (interaction sent to first
+and SQLite store, built by ``companion.offline`` as ``companion run`` builds it, only pointed
+at the stand-ins. Latencies are measured by the Discord stand-in (interaction sent to first
 callback received); the bot process reports its own peak RSS when asked (SIGUSR1).
 
 1. A store with 10,000 linked members (each with a stored check); 200 of them run
@@ -28,12 +28,9 @@ import contextlib
 import json
 import logging
 import math
-import os
 import resource
-import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,11 +38,19 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from companion.bot.app import CompanionBot, open_services
+from common import companion_command, time_cli, verdict
+
 from companion.core.exports import FORMATS, MAX_ROWS_PER_FILE
 from companion.core.handles import Handle
 from companion.core.models import Campaign
 from companion.moves import MoveChecker
+from companion.offline import (
+    launch_bot,
+    server_addresses,
+    standin_settings,
+    start_discord,
+    start_mastodon,
+)
 from companion.settings import Settings
 from companion.standins.discord import (
     ChannelSpec,
@@ -57,7 +62,7 @@ from companion.standins.discord import (
     UploadedFile,
     point_discord_py_at,
 )
-from companion.standins.mastodon import Fediverse, MastodonStandIn
+from companion.standins.mastodon import MastodonStandIn
 from companion.store import Store
 
 STATUS_P99_TARGET = 0.300
@@ -72,11 +77,6 @@ ORGANISER = MemberSpec(
 FIRST_USER = 1310000000000000000
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
 NAMES = ("Alice", "Zoë 👩‍💻", "東京の友達", "=cmd|' /C calc'!A0", "**Bob** <@123>", "Ana")
-
-
-def verdict(ok: bool) -> str:
-    """PASS or MISS."""
-    return "PASS" if ok else "MISS"
 
 
 def peak_rss_mb() -> float:
@@ -253,31 +253,16 @@ def _refused(record: InteractionRecord) -> bool:
 
 def bench_cli(path: Path, out: Path) -> None:
     """``companion roster export`` of the same members, a new process each."""
-    command = shutil.which("companion", path=str(Path(sys.executable).parent)) or "companion"
-    env = {**os.environ, "COMPANION_DATABASE": str(path)}
     print("4. companion roster export --format F --guild G (a new process each, start-up included)")
     for fmt in FORMATS:
-        args = [
-            command,
-            "roster",
-            "export",
-            "--format",
-            fmt,
-            "--guild",
-            str(EXPORT_GUILD),
-            "--output",
-            f"{out}/",
-            "--force",
-        ]
-        started = time.perf_counter()
-        result = subprocess.run(args, env=env, cwd=out, capture_output=True, text=True, check=False)
-        elapsed = time.perf_counter() - started
-        if result.returncode != 0:
-            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-            print(f"   {fmt:<17} FAILED (exit {result.returncode}) after {elapsed:.3f} s: {last}")
-            continue
-        written = result.stdout.strip().splitlines()
-        print(f"   {fmt:<17} {elapsed:7.3f} s  {verdict(elapsed < EXPORT_TARGET)}  ({written[-1]})")
+        args = [companion_command(), "roster", "export", "--format", fmt]
+        args += ["--guild", str(EXPORT_GUILD), "--output", f"{out}/", "--force"]
+        timed = time_cli(fmt, args, path, out)
+        if timed is not None:
+            elapsed, result = timed
+            written = result.stdout.strip().splitlines()
+            ok = verdict(elapsed < EXPORT_TARGET)
+            print(f"   {fmt:<17} {elapsed:7.3f} s  {ok}  ({written[-1]})")
 
 
 async def run(args: argparse.Namespace, folder: Path) -> Path:
@@ -288,14 +273,9 @@ async def run(args: argparse.Namespace, folder: Path) -> Path:
         for i in range(args.concurrent)
     ]
     async with AsyncExitStack() as stack:
-        fediverse = Fediverse()
-        old = await stack.enter_async_context(
-            MastodonStandIn("old.example", fediverse=fediverse, latency=args.latency)
-        )
-        new = await stack.enter_async_context(
-            MastodonStandIn("new.example", fediverse=fediverse, latency=args.latency)
-        )
-        servers = {s.state.local_domain: {"api_base_url": s.base_url} for s in (old, new)}
+        mastodon = await start_mastodon(stack, latency=args.latency)
+        old, new = mastodon.old, mastodon.new
+        servers = server_addresses(old, new)
         settings = bench_settings(db, servers)
         started = time.perf_counter()
         report = await sample_report(old, new, settings)
@@ -306,24 +286,24 @@ async def run(args: argparse.Namespace, folder: Path) -> Path:
             f"{args.listed:,} listed members in a second guild, built in "
             f"{time.perf_counter() - started:.1f} s; Mastodon latency {args.latency * 1000:.0f} ms)"
         )
-        discord = await stack.enter_async_context(
-            DiscordStandin(
-                application_id=APP_ID,
-                guilds=[
-                    GuildSpec(
-                        id=GUILD,
-                        name="Bench",
-                        channels=[ChannelSpec(id=GUILD + 10, name="general")],
-                        members=users,
-                    ),
-                    GuildSpec(
-                        id=EXPORT_GUILD,
-                        name="Export",
-                        channels=[ChannelSpec(id=EXPORT_GUILD + 10, name="general")],
-                        members=[ORGANISER],
-                    ),
-                ],
-            )
+        # The bot runs in its own process: it points its own discord.py at the stand-in.
+        discord = await start_discord(
+            stack,
+            application_id=APP_ID,
+            guilds=[
+                GuildSpec(
+                    id=GUILD,
+                    name="Bench",
+                    channels=[ChannelSpec(id=GUILD + 10, name="general")],
+                    members=users,
+                ),
+                GuildSpec(
+                    id=EXPORT_GUILD,
+                    name="Export",
+                    channels=[ChannelSpec(id=EXPORT_GUILD + 10, name="general")],
+                    members=[ORGANISER],
+                ),
+            ],
         )
         config = folder / "bot.json"
         config.write_text(json.dumps({"db": str(db), "api": discord.api_base, "servers": servers}))
@@ -364,15 +344,9 @@ async def run(args: argparse.Namespace, folder: Path) -> Path:
     return db
 
 
-def bench_settings(db: Path, servers: dict[str, dict[str, str]]) -> Settings:
+def bench_settings(db: Path, servers: dict[str, str]) -> Settings:
     """The bot's settings: the bench database and the two stand-in servers."""
-    return Settings(
-        _env_file=None,
-        database=db,
-        allow_private_addresses=True,
-        servers=servers,
-        campaign={"community_name": "Bench Birders"},
-    )
+    return standin_settings(db, servers, campaign={"community_name": "Bench Birders"})
 
 
 async def bot_peak_rss(bot: asyncio.subprocess.Process) -> float:
@@ -397,12 +371,10 @@ def serve_bot(config_path: str) -> None:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         loop.add_signal_handler(signal.SIGUSR1, report_rss)
-        with point_discord_py_at(config["api"]):
-            async with open_services(settings) as services, CompanionBot(services) as bot:
-                runner = asyncio.create_task(bot.start("bench-token"))
-                await stop.wait()
-                await bot.close()
-                await runner
+        async with AsyncExitStack() as stack:
+            stack.enter_context(point_discord_py_at(config["api"]))
+            await launch_bot(stack, settings)
+            await stop.wait()  # the stack closes the bot, then its services
 
     asyncio.run(serve())
 

@@ -19,15 +19,13 @@ import asyncio
 import math
 import time
 
+from common import verdict
+
 from companion.core.handles import Handle
 from companion.moves import MoveChecker
 from companion.moves.followers import FollowersReader, ReadProgress
 from companion.settings import Settings
 from companion.standins.mastodon import MastodonStandIn, RateLimit
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 async def main() -> None:

@@ -24,9 +24,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+from common import verdict
+
 from companion.core.handles import Handle
 from companion.core.models import Campaign
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.moves import MemberPair, MoveChecker
 from companion.settings import Settings
 from companion.standins.mastodon import Fediverse, MastodonStandIn, RateLimit
@@ -105,10 +107,6 @@ async def measure(
         statuses=Counter(report.status.value for report in reports),
     )
     return run, reports
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 async def main() -> None:

@@ -4,7 +4,8 @@ No test or benchmark reads outside the repository, and `make test` gets Debian's
 (and the fonts the guide is drawn in) itself when it can, or stops before anything runs with
 one sentence giving the command. The Makefile runs for real; only the machine around it is
 simulated: a fake `id` (root or not), a fake `apt-get` and `dpkg-query` that keep a list of
-installed packages, and a `.venv` whose `ruff` and `python` only note that they were started.
+installed packages, and a `.venv` whose `ruff`, `mypy` and `python` only note that they were
+started.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ SENTENCE = (
     "The guide's browser tests need Debian's chromium and its fonts: "
     f"run `{COMMAND}`, then `make test` again."
 )
-TEST_STEPS = ["ruff check .", "ruff format --check .", "python -m pytest"]
+TEST_STEPS = ["ruff check .", "ruff format --check .", "mypy", "python -m pytest"]
 
 
 def test_no_test_or_benchmark_reads_outside_the_repository():
@@ -90,7 +91,7 @@ class Machine:
         )
         venv = root / "venv"
         (venv / "bin").mkdir(parents=True)
-        for tool in ("ruff", "python"):
+        for tool in ("ruff", "mypy", "python"):
             _script(venv / "bin" / tool, f'echo "{tool} $*" >> {self.log}\n')
         (venv / ".installed").touch()  # newer than pyproject.toml: make installs nothing
         self.venv = venv

@@ -1,7 +1,8 @@
 """The bot: a discord.py client that receives its dependencies instead of creating them.
 
-``run_bot`` is what ``companion run`` calls; the rehearsal calls ``run_bot`` too, with a
-simulated clock and the stand-ins' addresses, so both take the same code path.
+``run_bot`` is what ``companion run`` calls: ``open_services``, then ``CompanionBot``.
+The rehearsal, the bot tests and the benchmarks build the bot from the same two parts,
+through :mod:`companion.offline`, pointed at the stand-ins instead of Discord.
 """
 
 from __future__ import annotations

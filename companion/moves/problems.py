@@ -28,10 +28,11 @@ from mastodon.errors import (
 )
 from urllib3.exceptions import NameResolutionError, ProtocolError
 
-from companion.core.statuses import Answer
+from companion.core.move_facts import Answer
 
-from .http import RateLimitedError, ResponseTooLargeError
+from .http import ResponseTooLargeError
 from .netguard import AddressRefusedError
+from .rate_limit import RateLimitedError
 
 
 class Trouble(StrEnum):

@@ -19,6 +19,7 @@ from companion.standins.discord import (
     InteractionRecord,
     MemberSpec,
     StoredMessage,
+    message_text,
 )
 from companion.standins.discord.models import iter_components
 
@@ -90,17 +91,6 @@ class Reply:
         """The one-time verification code shown in the answer, if any."""
         found = CODE_PATTERN.search(self.text)
         return found.group(0) if found else None
-
-
-def message_text(message: StoredMessage) -> str:
-    """Content, embed titles, descriptions, fields and footers of a message, as plain text."""
-    parts = [message.content or ""]
-    for embed in message.embeds:
-        parts += [embed.get("title") or "", embed.get("description") or ""]
-        for item in embed.get("fields") or []:
-            parts += [item.get("name") or "", item.get("value") or ""]
-        parts.append((embed.get("footer") or {}).get("text") or "")
-    return "\n".join(p for p in parts if p)
 
 
 def button_label(message: StoredMessage, custom_id: str) -> str:

@@ -1,22 +1,27 @@
 """The rehearsal's world: a Discord stand-in, two Mastodon stand-ins and the real bot.
 
-Everything listens on 127.0.0.1 only and needs no token: the bot is started the way
-``run_bot`` starts it (``open_services`` and ``CompanionBot`` with its scheduler), with
-discord.py's REST and gateway addresses pointed at the stand-in.
+Everything listens on 127.0.0.1 only and needs no token; :mod:`companion.offline` wires
+the stand-ins and the bot (with its scheduler) as the bot tests and benchmarks do. This
+module adds the rehearsal's guild, its settings and the follower servers around them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from companion.bot.app import CompanionBot, open_services
+from companion.bot.app import CompanionBot
+from companion.offline import (
+    closed_port,
+    server_addresses,
+    standin_settings,
+    start_bot,
+    start_discord,
+    start_mastodon,
+)
 from companion.services import Services
 from companion.settings import Settings
 from companion.standins.discord import (
@@ -24,7 +29,6 @@ from companion.standins.discord import (
     DiscordStandin,
     GuildSpec,
     MemberSpec,
-    point_discord_py_at,
 )
 from companion.standins.mastodon import Fediverse, Flavour, MastodonStandIn
 
@@ -41,7 +45,6 @@ APPLICATION_ID = 1300000000000000001
 GUILD_ID = 1300000000000000002
 GENERAL_ID = 1300000000000000010
 ANNOUNCEMENTS_ID = 1300000000000000011
-DUMMY_TOKEN = "rehearsal-token-not-a-secret"  # noqa: S105 - the stand-in accepts any token
 OLD_SERVER = "old.example"
 NEW_SERVER = "new.example"
 COMMUNITY = "Harbour Birders"
@@ -103,26 +106,19 @@ def guild_spec(members: list[MemberSpec]) -> GuildSpec:
 def rehearsal_settings(
     database: Path,
     plan: CampaignPlan,
-    old: MastodonStandIn,
-    new: MastodonStandIn,
+    servers: dict[str, str],
     *,
     recheck_hours: float,
-    extra_servers: dict[str, str] | None = None,
 ) -> Settings:
-    """Settings aimed at the stand-ins; nothing is read from the environment or files."""
-    servers = {s.state.local_domain: {"api_base_url": s.base_url} for s in (old, new)}
-    for domain, url in (extra_servers or {}).items():
-        servers[domain] = {"api_base_url": url}
-    return Settings(
-        _env_file=None,
-        database=database,
+    """Settings aimed at the stand-ins (domain -> address); nothing read from env or files."""
+    return standin_settings(
+        database,
+        servers,
         discord_guild_id=GUILD_ID,
-        allow_private_addresses=True,
         request_timeout=5.0,
         recheck_interval_hours=recheck_hours,
         dm_reminders_per_second=10,
         log_level="WARNING",
-        servers=servers,
         campaign={
             "community_name": plan.community,
             "old_server": plan.old_server,
@@ -158,14 +154,7 @@ async def _follower_servers(
     strict.state.block_domain(plan.new_server, "suspend")
     fediverse.ignores_moves.add(OTHER_SOFTWARE)
     fediverse.offline.add(DOWN_SERVER)
-    with socket.socket() as sock:  # a port nobody listens on: connections are refused
-        sock.bind(("127.0.0.1", 0))
-        closed = sock.getsockname()[1]
-    return {
-        OTHER_SOFTWARE_SERVER: other.base_url,
-        STRICT_SERVER: strict.base_url,
-        DOWN_SERVER: f"http://127.0.0.1:{closed}",
-    }
+    return {**server_addresses(other, strict), DOWN_SERVER: f"http://127.0.0.1:{closed_port()}"}
 
 
 @asynccontextmanager
@@ -179,37 +168,24 @@ async def running_world(
 ) -> AsyncIterator[World]:
     """Start the stand-ins and the real bot; stop everything on the way out."""
     async with AsyncExitStack() as stack:
-        fediverse = Fediverse()
-        old = await stack.enter_async_context(
-            MastodonStandIn(plan.old_server, fediverse=fediverse, clock=clock)
-        )
-        new = await stack.enter_async_context(
-            MastodonStandIn(plan.new_server, fediverse=fediverse, clock=clock)
-        )
-        extra = await _follower_servers(stack, fediverse, plan, clock)
+        servers = await start_mastodon(stack, plan.old_server, plan.new_server, clock=clock)
+        extra = await _follower_servers(stack, servers.fediverse, plan, clock)
         settings = rehearsal_settings(
-            database, plan, old, new, recheck_hours=recheck_hours, extra_servers=extra
+            database,
+            plan,
+            {**server_addresses(servers.old, servers.new), **extra},
+            recheck_hours=recheck_hours,
         )
         guild = guild_spec(members)
-        discord_server = await stack.enter_async_context(
-            DiscordStandin(application_id=APPLICATION_ID, guilds=[guild])
+        discord_server = await start_discord(stack, application_id=APPLICATION_ID, guilds=[guild])
+        running = await start_bot(stack, discord_server, settings, clock, timeout=READY_TIMEOUT)
+        yield World(
+            discord_server,
+            servers.old,
+            servers.new,
+            settings,
+            running.services,
+            running.bot,
+            clock,
+            guild,
         )
-        stack.enter_context(point_discord_py_at(discord_server.api_base))
-        services = await stack.enter_async_context(open_services(settings, clock))
-        bot = CompanionBot(services)
-        task = asyncio.create_task(bot.start(DUMMY_TOKEN), name="rehearsal-bot")
-
-        async def stop_bot() -> None:
-            await bot.close()
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(task, 15)
-
-        stack.push_async_callback(stop_bot)
-        waiting = asyncio.create_task(discord_server.wait_until_ready(timeout=READY_TIMEOUT))
-        done, _ = await asyncio.wait({waiting, task}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            waiting.cancel()
-            task.result()  # the bot stopped before it was ready: raise its error
-            raise RuntimeError("the bot stopped before it connected to the Discord stand-in")
-        waiting.result()
-        yield World(discord_server, old, new, settings, services, bot, clock, guild)

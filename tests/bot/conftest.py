@@ -7,7 +7,7 @@ the bot's real command tree, and read what discord.py sent back at the HTTP laye
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from companion.bot.app import CompanionBot, open_services
+from companion import offline
+from companion.bot.app import CompanionBot
+from companion.offline import server_addresses, standin_settings, start_discord, start_mastodon
 from companion.services import Services
 from companion.settings import Settings
 from companion.standins.discord import (
@@ -28,9 +30,8 @@ from companion.standins.discord import (
     Perm,
     RoleSpec,
     StoredMessage,
-    point_discord_py_at,
 )
-from companion.standins.mastodon import Fediverse, Flavour, MastodonStandIn
+from companion.standins.mastodon import Flavour, MastodonStandIn
 from companion.store import Store
 
 APP_ID = 1200000000000000001
@@ -102,7 +103,12 @@ def guild_spec(guild_id: int = GUILD_ID) -> GuildSpec:
 
 
 def make_settings(
-    db: Path, old: MastodonStandIn, new: MastodonStandIn, **campaign: Any
+    db: Path,
+    old: MastodonStandIn,
+    new: MastodonStandIn,
+    *,
+    extra_servers: Mapping[str, str] | None = None,
+    **campaign: Any,
 ) -> Settings:
     values = {
         "community_name": "Birders",
@@ -115,13 +121,11 @@ def make_settings(
         "organiser_role_id": ORGANISER_ROLE,
         **campaign,
     }
-    return Settings(
-        _env_file=None,
-        database=db,
-        allow_private_addresses=True,
+    return standin_settings(
+        db,
+        {**server_addresses(old, new), **(extra_servers or {})},
         request_timeout=1.0,
         dm_reminders_per_second=10,
-        servers={s.state.local_domain: {"api_base_url": s.base_url} for s in (old, new)},
         campaign=values,
     )
 
@@ -198,17 +202,6 @@ def final_message(record: InteractionRecord) -> StoredMessage | None:
     return record.original_message
 
 
-def text_of(message: StoredMessage) -> str:
-    """Everything readable in a message: content, embed titles, descriptions and fields."""
-    parts = [message.content or ""]
-    for embed in message.embeds:
-        parts += [embed.get("title") or "", embed.get("description") or ""]
-        for item in embed.get("fields") or []:
-            parts += [item.get("name") or "", item.get("value") or ""]
-        parts.append((embed.get("footer") or {}).get("text") or "")
-    return "\n".join(parts)
-
-
 @asynccontextmanager
 async def running_world(
     db: Path,
@@ -219,21 +212,15 @@ async def running_world(
 ) -> AsyncIterator[World]:
     """Start the stand-ins, then the real bot exactly as ``companion run`` does."""
     async with AsyncExitStack() as stack:
-        fediverse = Fediverse()
         clock = TestClock(START)
-        old = await stack.enter_async_context(
-            MastodonStandIn("old.example", old_flavour, fediverse=fediverse, clock=clock)
+        servers = await start_mastodon(stack, clock=clock, old_flavour=old_flavour)
+        settings = make_settings(db, servers.old, servers.new, **campaign)
+        discord_server = await start_discord(
+            stack, application_id=APP_ID, guilds=[guild_spec(), guild_spec(OTHER_GUILD_ID)]
         )
-        new = await stack.enter_async_context(
-            MastodonStandIn("new.example", fediverse=fediverse, clock=clock)
+        yield await start_bot(
+            stack, discord_server, servers.old, servers.new, settings, clock, background
         )
-        settings = make_settings(db, old, new, **campaign)
-        discord_server = await stack.enter_async_context(
-            DiscordStandin(application_id=APP_ID, guilds=[guild_spec(), guild_spec(OTHER_GUILD_ID)])
-        )
-        stack.enter_context(point_discord_py_at(discord_server.api_base))
-        world = await start_bot(stack, discord_server, old, new, settings, clock, background)
-        yield world
 
 
 async def start_bot(
@@ -245,24 +232,11 @@ async def start_bot(
     clock: TestClock,
     background: bool,
 ) -> World:
-    """Open the services and connect a bot; it is closed when the stack unwinds."""
-    services = await stack.enter_async_context(open_services(settings, clock))
-    bot = CompanionBot(services, run_background_tasks=background)
-    previous = discord_server.session  # a bot that ran before on this stand-in
-    task = asyncio.create_task(bot.start("test-token"))
-
-    async def stop() -> None:
-        await bot.close()
-        await asyncio.wait_for(task, 10)
-
-    stack.push_async_callback(stop)
-    await discord_server.wait_for(
-        lambda: discord_server.session not in (None, previous) and discord_server.session.ready,
-        timeout=15,
-        what="the bot to identify",
+    """Connect a (new) bot to the stand-in; it is closed when the stack unwinds."""
+    running = await offline.start_bot(
+        stack, discord_server, settings, clock, background=background, timeout=15
     )
-    await discord_server.wait_until_ready(timeout=15)
-    return World(discord_server, old, new, settings, clock, bot, services, stack)
+    return World(discord_server, old, new, settings, clock, running.bot, running.services, stack)
 
 
 @pytest.fixture

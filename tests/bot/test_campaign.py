@@ -26,6 +26,7 @@ from companion.standins.discord import (
     InteractionRecord,
     Pings,
     StoredMessage,
+    message_text,
 )
 from companion.standins.mastodon import Fault, FaultKind
 from companion.store import Store
@@ -45,7 +46,6 @@ from tests.bot.conftest import (
     final_message,
     running_world,
     start_bot,
-    text_of,
 )
 from tests.moves.conftest import move
 
@@ -120,9 +120,9 @@ def assert_nobody_pinged(world: World) -> None:
     sent = world.discord.sent_by_bot
     assert sent, "the bot sent nothing"
     for message in sent:
-        assert message.pings == Pings(), (message.id, text_of(message), message.pings)
+        assert message.pings == Pings(), (message.id, message_text(message), message.pings)
         if message.content or message.embeds:
-            assert message.allowed_mentions is not None, text_of(message)
+            assert message.allowed_mentions is not None, message_text(message)
             assert message.allowed_mentions.get("parse") == [], message.allowed_mentions
     # Discord refuses a DM to a member who closed them (50007): expected, and recorded.
     assert [v for v in world.discord.violations if v.code != 50007] == []
@@ -210,8 +210,8 @@ async def test_members_are_refused_even_when_an_admin_made_the_command_visible(
 async def test_the_organiser_role_alone_is_enough(world: World) -> None:
     _record, answer = await run(world, "campaign show", user=HELPER, enforce_permissions=False)
     assert answer.ephemeral
-    assert texts.SHOW_TITLE in text_of(answer)
-    assert "old.example" in text_of(answer)
+    assert texts.SHOW_TITLE in message_text(answer)
+    assert "old.example" in message_text(answer)
 
 
 async def test_buttons_check_the_clicker_again(world: World) -> None:
@@ -252,7 +252,7 @@ async def test_setup_checks_both_servers_and_saves_on_confirm(world: World) -> N
             "organiser_role": ORGANISER_ROLE,
         },
     )
-    shown = text_of(summary)
+    shown = message_text(summary)
     assert summary.ephemeral
     assert "Mastodon 4.5.2" in shown
     assert "Mastodon 4.4.1" in shown
@@ -281,8 +281,8 @@ async def test_setup_checks_both_servers_and_saves_on_confirm(world: World) -> N
     assert campaign.organiser_role_id == ORGANISER_ROLE
 
     _, shown_now = await run(world, "campaign show")
-    assert "America/Chicago" in text_of(shown_now)
-    assert "<t:1800057600:F>" in text_of(shown_now)
+    assert "America/Chicago" in message_text(shown_now)
+    assert "<t:1800057600:F>" in message_text(shown_now)
     assert_nobody_pinged(world)
 
 
@@ -393,7 +393,7 @@ async def test_timezone_autocomplete_suggests_iana_names(world: World) -> None:
 async def test_show_without_a_campaign(tmp_path) -> None:
     async with running_world(tmp_path / "bot.db", deadline=None) as world:
         _, answer = await run(world, "campaign show")
-        assert texts.SHOW_NOT_CONFIGURED in text_of(answer)
+        assert texts.SHOW_NOT_CONFIGURED in message_text(answer)
         _, refused = await run(world, "campaign announce")
         assert refused.content == texts.NO_CAMPAIGN
         _, remind = await run(world, "campaign remind", {"now": True})
@@ -417,7 +417,7 @@ async def test_progress_counts_charts_and_lists_who_needs_help(world: World) -> 
     await world.services.campaigns.recheck_all(GUILD_ID)
 
     _record, answer = await run(world, "campaign progress")
-    shown = text_of(answer)
+    shown = message_text(answer)
     assert answer.ephemeral
     assert "Linked: 4" in shown
     assert "Moved: 1 (25%)" in shown
@@ -459,8 +459,8 @@ async def test_progress_counts_charts_and_lists_who_needs_help(world: World) -> 
 
 async def test_progress_with_nobody_linked(world: World) -> None:
     _, answer = await run(world, "campaign progress")
-    assert "Linked: 0" in text_of(answer)
-    assert texts.PROGRESS_HELP_NONE in text_of(answer)
+    assert "Linked: 0" in message_text(answer)
+    assert texts.PROGRESS_HELP_NONE in message_text(answer)
     assert answer.files[0].data.startswith(PNG_SIGNATURE)
 
 
@@ -483,7 +483,7 @@ async def test_recheck_edits_one_progress_message_then_summarises(world: World) 
     answer = await world.reply(record)
     assert answer.ephemeral
     assert answer.content.startswith("Recheck finished: 4 members checked in ")
-    assert "Moved: 2 (50%)" in text_of(answer)
+    assert "Moved: 2 (50%)" in message_text(answer)
     assert record.followups == []  # one message, edited in place
     progress = [h.get("content") or "" for h in answer.history]
     assert any(p.startswith("Rechecking members: 0/4") for p in progress), progress
@@ -504,7 +504,7 @@ async def test_recheck_with_nobody_linked(world: World) -> None:
 # -- reminders and the announcement ----------------------------------------------------------
 async def test_remind_shows_the_schedule(world: World) -> None:
     _, answer = await run(world, "campaign remind")
-    shown = text_of(answer)
+    shown = message_text(answer)
     schedule = schedule_for(await world.services.campaign(GUILD_ID))
     assert schedule is not None
     for reminder in schedule.reminders:
@@ -521,8 +521,8 @@ async def test_remind_now_posts_the_next_reminder_once(world: World) -> None:
         f"<#{CHANNEL}>."
     )
     [posted] = bot_posts(world, CHANNEL)
-    assert "Birders" in text_of(posted)
-    assert "https://guide.example.org/" in text_of(posted)
+    assert "Birders" in message_text(posted)
+    assert "https://guide.example.org/" in message_text(posted)
 
     _, second = await run(world, "campaign remind", {"now": True})
     assert "“7 days before”" in second.content
@@ -532,7 +532,7 @@ async def test_remind_now_posts_the_next_reminder_once(world: World) -> None:
 
     # The schedule says both went out; the scheduler does not post them again when due.
     _, schedule = await run(world, "campaign remind")
-    assert text_of(schedule).count("(posted)") == 2
+    assert message_text(schedule).count("(posted)") == 2
     from companion.bot.scheduler import Scheduler
 
     scheduler = Scheduler(world.bot, world.services)
@@ -557,7 +557,7 @@ async def test_announce_posts_pins_and_claims_the_scheduled_announcement(world: 
     )
     [post] = bot_posts(world, CHANNEL)
     assert post.pinned
-    shown = text_of(post)
+    shown = message_text(post)
     deadline = int(DEADLINE.timestamp())
     assert f"<t:{deadline}:F>" in shown
     assert f"<t:{deadline}:R>" in shown
@@ -573,7 +573,7 @@ async def test_announce_posts_pins_and_claims_the_scheduled_announcement(world: 
     world.clock.advance(days=6)  # past the scheduled announcement, before d-7
     await scheduler.tick()
     assert [m.id for m in bot_posts(world, CHANNEL)] == [post.id], [
-        text_of(m) for m in bot_posts(world, CHANNEL)
+        message_text(m) for m in bot_posts(world, CHANNEL)
     ]
     assert_nobody_pinged(world)
 
@@ -778,7 +778,7 @@ async def test_member_card_and_unlink(world: World) -> None:
     await link(world, MALLORY)
     await world.services.members.check(GUILD_ID, ALICE.id)
     _, card = await run(world, "campaign member", {"user": ALICE.id})
-    shown = text_of(card)
+    shown = message_text(card)
     assert "Member: Alice" in shown
     assert "`@alice@old.example` → `@alice@new.example`" in shown
     assert "Status\nAlias not set" in shown

@@ -15,10 +15,10 @@ import pytest
 
 from companion.core.exports import FOLLOWING_HEADER
 from companion.core.handles import Handle
-from companion.standins.discord import UploadedFile
+from companion.standins.discord import UploadedFile, message_text
 from companion.standins.mastodon.follows import import_following
 from companion.store import Store
-from tests.bot.conftest import ALICE, BOB, GUILD_ID, final_message, text_of
+from tests.bot.conftest import ALICE, BOB, GUILD_ID, final_message
 
 COMMUNITY = [f"m{i:02d}" for i in range(1, 13)]  # linked members who moved
 OTHERS = [f"oth{i}" for i in range(1, 6)]  # moved, but not in the community
@@ -138,7 +138,7 @@ async def test_a_60_row_file_comes_back_mended_then_looked_up(world, kind, name)
         mended.filename == f"{'following_accounts' if kind == 'following' else 'lists'}_mended.csv"
     )
     assert rows_of(mended.data, kind) == expected(kind, looked_up=False)
-    text = text_of(reply)
+    text = message_text(reply)
     assert "12 old accounts of community members replaced" in text
     duplicates = (
         3 if kind == "following" else len(source_rows()) - len(expected(kind, looked_up=False))
@@ -162,7 +162,7 @@ async def test_a_60_row_file_comes_back_mended_then_looked_up(world, kind, name)
     assert any("of 45 done" in (m.get("content") or "") for m in looked.history)
     [final] = looked.files
     assert rows_of(final.data, kind) == expected(kind, looked_up=True)
-    summary = text_of(looked)
+    summary = message_text(looked)
     assert "5 other accounts that moved replaced" in summary
     assert (
         "2 accounts that no longer exist left out: `@gone1@old.example`, `@gone2@old.example`"
@@ -200,15 +200,16 @@ async def test_the_import_check_returns_exactly_the_rows_that_did_not_arrive(wor
     [missing] = check.files
     assert missing.filename == "following_accounts_missing.csv"
     assert missing.data.decode("utf-8").splitlines() == [FOLLOWING_HEADER, *skipped]
-    assert "4 of 55 accounts in your file are not followed by `@alice@new.example` yet" in text_of(
-        check
+    assert (
+        "4 of 55 accounts in your file are not followed by `@alice@new.example` yet"
+        in message_text(check)
     )
-    assert "may still be running" in text_of(check)
+    assert "may still be running" in message_text(check)
 
     import_following(world.new.state, "alice", missing.data)
     done = await world.reply(await world.slash("move check-import", {"file": upload(data)}))
     assert not done.files
-    assert "All 55 accounts of your file are followed by `@alice@new.example`" in text_of(done)
+    assert "All 55 accounts of your file are followed by `@alice@new.example`" in message_text(done)
 
 
 async def test_an_unmended_file_is_mended_before_the_check(world):
@@ -220,7 +221,7 @@ async def test_an_unmended_file_is_mended_before_the_check(world):
             "move check-import", {"file": upload(b"m01@old.example\nstay01@old.example\n")}
         )
     )
-    assert "All 2 accounts" in text_of(check)
+    assert "All 2 accounts" in message_text(check)
 
 
 @pytest.mark.parametrize(
@@ -235,9 +236,9 @@ async def test_an_unmended_file_is_mended_before_the_check(world):
 async def test_bad_files_get_a_sentence_and_ping_nobody(world, data, says):
     record = await world.slash("move mend-follows", {"file": upload(data)}, user=BOB)
     reply = await world.reply(record)
-    assert says in text_of(reply)
+    assert says in message_text(reply)
     assert not reply.files
-    assert "Traceback" not in text_of(reply)
+    assert "Traceback" not in message_text(reply)
     assert not pinged(reply)
 
 
@@ -255,7 +256,7 @@ async def test_hostile_rows_are_left_out_and_formulas_neutralised(world):
     )
     [mended] = reply.files
     assert mended.data.decode("utf-8").splitlines()[0].startswith("\"'=HYPERLINK")
-    text = text_of(reply)
+    text = message_text(reply)
     assert "2 lines are not Mastodon accounts and are left out (line 2, 3)" in text
     assert "1 list names began like a spreadsheet formula" in text
     assert not pinged(reply)
@@ -266,7 +267,7 @@ async def test_latin1_and_bom_files_are_read_and_said_so(world):
     reply = await world.reply(
         await world.slash("move mend-follows", {"file": upload(data, "lists.csv")}, user=BOB)
     )
-    assert "Latin-1" in text_of(reply)
+    assert "Latin-1" in message_text(reply)
     assert reply.files[0].data.decode("utf-8") == "Café,bob@old.example\n"
     bom = b"\xef\xbb\xbf" + FOLLOWING_HEADER.encode() + b"\nbob@old.example,true,false,\n"
     reply = await world.reply(
@@ -294,7 +295,7 @@ async def test_check_import_needs_a_link(world):
     reply = await world.reply(
         await world.slash("move check-import", {"file": upload(b"bob@old.example\n")}, user=BOB)
     )
-    assert "/move link" in text_of(reply)
+    assert "/move link" in message_text(reply)
     assert not reply.files
 
 
@@ -305,7 +306,7 @@ async def test_mending_and_a_complete_import_tick_the_checklist(world):
     await world.reply(await world.slash("move check-import", {"file": upload(data)}))
     assert set(world.store().checklist(GUILD_ID, ALICE.id)) == {"mend", "import", "check_import"}
     checklist = await world.reply(await world.slash("move checklist"))
-    text = text_of(checklist)
+    text = message_text(checklist)
     assert text.index("Mend your follows file") < text.index("Import your files")
     assert text.index("Import your files") < text.index("Check your follows arrived")
     assert "✅ [Mend your follows file" in text
@@ -318,13 +319,13 @@ async def test_a_file_over_the_follow_limit_is_warned_about(world):
     world.new.state.get("alice").following_count = 7_490
     data = "".join(f"u{i}@old.example\n" for i in range(30)).encode()
     reply = await world.reply(await world.slash("move mend-follows", {"file": upload(data)}))
-    assert "may follow 10 more accounts (limit 7,500, it follows 7,490)" in text_of(reply)
+    assert "may follow 10 more accounts (limit 7,500, it follows 7,490)" in message_text(reply)
 
 
 async def test_a_huge_upload_is_refused_without_downloading_it(world):
     data = b"a@old.example\n" * (26 * 1024 * 1024 // 14 + 1)
     record = await world.slash("move mend-follows", {"file": upload(data)}, user=BOB)
     reply = await world.reply(record)
-    assert "That file is 26 MB" in text_of(reply)
+    assert "That file is 26 MB" in message_text(reply)
     assert not reply.files
     assert record.callbacks[0].type == 4  # answered at once: refused before any download

@@ -10,6 +10,7 @@ import pytest
 
 from companion import texts
 from companion.core.cooldowns import CHECK_COOLDOWN, describe
+from companion.standins.discord import message_text
 from companion.standins.mastodon import Fault, FaultKind, Flavour
 from companion.store import Store
 from tests.bot.conftest import (
@@ -21,7 +22,6 @@ from tests.bot.conftest import (
     final_message,
     running_world,
     start_bot,
-    text_of,
 )
 from tests.paths import REPO
 
@@ -48,7 +48,7 @@ async def test_link_stores_the_pair_records_followers_and_shows_the_card(world):
     message = await world.reply(record)
 
     assert message.ephemeral
-    text = text_of(message)
+    text = message_text(message)
     assert "Your accounts are linked" in text
     assert "`@alice@old.example` → `@alice@new.example`" in text
     assert "Alias not set" in text
@@ -79,7 +79,7 @@ async def test_roster_question_is_answered_with_buttons_and_asked_once(world):
     assert "listed in the roster" in (await world.reply(answer)).content
     assert world.store().member(GUILD_ID, ALICE.id).roster_consent is True
     again = await link(world)
-    assert "may the community roster list you" not in text_of(again)
+    assert "may the community roster list you" not in message_text(again)
     assert not [c for c in again.custom_ids if c.startswith("mc:consent")]
 
 
@@ -146,8 +146,8 @@ async def test_status_card_follows_the_move_and_check_again_has_a_cooldown(world
     assert record.callbacks[0].type == 5  # deferred: the servers are asked
     card = await world.reply(record)
     assert card.content == texts.STATUS_CHECKED_NOW
-    assert "Ready to move" in text_of(card)  # the alias set since the link, seen at once
-    assert "Move to a different account" in text_of(card)
+    assert "Ready to move" in message_text(card)  # the alias set since the link, seen at once
+    assert "Move to a different account" in message_text(card)
 
     again = await world.click(card, f"mc:recheck:{ALICE.id}")
     refusal = await again.first_response()
@@ -159,7 +159,7 @@ async def test_status_card_follows_the_move_and_check_again_has_a_cooldown(world
     world.old.state.move("alice", world.new.state.actor_uri("alice"))
     moved = await world.click(card, f"mc:recheck:{ALICE.id}")
     assert moved.callbacks[0].type == 6  # deferred update of the same card
-    await world.until(lambda: "**Moved**" in text_of(final_message(moved)), "the edit")
+    await world.until(lambda: "**Moved**" in message_text(final_message(moved)), "the edit")
     assert final_message(moved).id == card.id
     assert world.store().member(GUILD_ID, ALICE.id).moved_at is not None
 
@@ -178,12 +178,12 @@ async def test_status_within_the_cooldown_says_when_the_servers_were_asked(world
         "once the last check is more than a minute old. Press **Check again** or run "
         "`/move status` after that."
     )
-    assert "Alias not set" in text_of(card)  # what that check found, said to be from then
+    assert "Alias not set" in message_text(card)  # what that check found, said to be from then
     assert sum(server.stats.requests.total() for server in (world.old, world.new)) == asked
     world.clock.advance(seconds=41)
     later = await world.reply(await world.slash("move status"))
     assert later.content == texts.STATUS_CHECKED_NOW
-    assert "Ready to move" in text_of(later)
+    assert "Ready to move" in message_text(later)
 
 
 async def test_someone_elses_buttons_do_nothing_for_you(world):
@@ -196,7 +196,7 @@ async def test_verify_with_a_code_in_the_new_profile(world):
     await link(world)
     record = await world.slash("move verify")
     message = await world.reply(record)
-    code = re.search(r"MOVE-[A-Z2-9]{6}", text_of(message)).group(0)
+    code = re.search(r"MOVE-[A-Z2-9]{6}", message_text(message)).group(0)
     assert message.custom_ids == [f"mc:verify:{ALICE.id}"]
 
     missing = await world.reply(await world.click(message, f"mc:verify:{ALICE.id}"))
@@ -216,7 +216,7 @@ async def test_verify_with_a_code_in_the_new_profile(world):
 async def test_verify_code_expires_after_a_day(world):
     await link(world)
     message = await world.reply(await world.slash("move verify"))
-    code = re.search(r"MOVE-[A-Z2-9]{6}", text_of(message)).group(0)
+    code = re.search(r"MOVE-[A-Z2-9]{6}", message_text(message)).group(0)
     world.new.state.update_profile("alice", note=code)
     world.clock.advance(hours=25)
     expired = await world.reply(await world.click(message, f"mc:verify:{ALICE.id}"))
@@ -233,7 +233,7 @@ async def test_commands_need_a_link_first(world):
 async def test_checklist_ticks_by_servers_and_by_the_member(world):
     await link(world)
     message = await world.reply(await world.slash("move checklist"))
-    text = text_of(message)
+    text = message_text(message)
     assert "✅ [Create your new account]" in text
     assert "⬜ [Export follows" in text
     assert f"mc:tick:export:1:{ALICE.id}" in message.custom_ids
@@ -242,7 +242,7 @@ async def test_checklist_ticks_by_servers_and_by_the_member(world):
     ticked = await world.click(message, f"mc:tick:export:1:{ALICE.id}")
     assert ticked.callbacks[0].type == 7  # the checklist message is updated in place
     updated = final_message(ticked)
-    assert "✅ [Export follows" in text_of(updated)
+    assert "✅ [Export follows" in message_text(updated)
     assert f"mc:tick:export:0:{ALICE.id}" in updated.custom_ids
     assert set(world.store().checklist(GUILD_ID, ALICE.id)) == {"export"}
 
@@ -274,7 +274,7 @@ async def test_roster_lists_verified_consenting_movers_with_escaped_names(world)
     await _verified_mover(world, ALICE, "alice")
     await _verified_mover(world, MALLORY, "mallory")
     message = await world.reply(await world.slash("move roster", user=BOB))
-    text = text_of(message)
+    text = message_text(message)
     assert "`@alice@new.example`" in text
     assert "`@mallory@new.example`" in text
     assert "@everyone" not in text  # escaped: @ followed by a zero-width space
@@ -297,10 +297,10 @@ async def test_reminders_opt_in_and_out(world):
 
 async def test_privacy_shows_what_is_stored(world):
     nothing = await world.reply(await world.slash("move privacy"))
-    assert "stores nothing about you" in text_of(nothing)
+    assert "stores nothing about you" in message_text(nothing)
     await link(world)
     shown = await world.reply(await world.slash("move privacy"))
-    text = text_of(shown)
+    text = message_text(shown)
     assert "`@alice@old.example`" in text
     assert "Follower count recorded before the move: 120" in text
     assert "Checks kept: 1" in text
@@ -373,7 +373,7 @@ async def test_slow_servers_never_miss_discords_three_seconds(world):
 async def test_servers_down_give_a_sentence_and_keep_the_link(world):
     world.new.inject(Fault(FaultKind.ERROR, status=503))
     reply = await link(world)
-    text = text_of(reply)
+    text = message_text(reply)
     assert "Server not answering" in text
     assert "checks again later" in text
     assert "Traceback" not in text
@@ -389,7 +389,7 @@ async def test_a_discord_error_on_the_reply_is_logged_not_fatal(world, caplog):
     await world.until(lambda: "Could not tell user" in caplog.text, "the failure to be logged")
     assert "50035" in caplog.text
     status = await world.reply(await world.slash("move status"))
-    assert "Your move" in text_of(status)  # the bot carries on, and the link was kept
+    assert "Your move" in message_text(status)  # the bot carries on, and the link was kept
 
 
 async def test_nobody_is_ever_pinged(world):
@@ -422,7 +422,7 @@ async def test_buttons_keep_working_after_a_restart(tmp_path):
             )
             assert second.bot is not first.bot
             record = await second.click(message, f"mc:recheck:{ALICE.id}")
-            await second.until(lambda: "Ready to move" in text_of(final_message(record)))
+            await second.until(lambda: "Ready to move" in message_text(final_message(record)))
             answer = await second.click(message, f"mc:consent:no:{ALICE.id}")
             assert "will not be listed" in (await second.reply(answer)).content
     assert Store(db).member(GUILD_ID, ALICE.id).roster_consent is False
@@ -475,11 +475,11 @@ async def test_the_status_card_tells_what_the_guide_tells(tmp_path, flavour, coo
     async with running_world(tmp_path / "bot.db", old_flavour=flavour) as world:
         world.old.create_account("alice", followers_count=120)
         world.new.create_account("alice")
-        linked = " ".join(text_of(await link(world)).split())
+        linked = " ".join(message_text(await link(world)).split())
         assert NOT_IN_APPS in linked  # "Alias not set": set it on the website
         alias(world)
         world.clock.advance(minutes=2)
-        ready = " ".join(text_of(await world.reply(await world.slash("move status"))).split())
+        ready = " ".join(message_text(await world.reply(await world.slash("move status"))).split())
         assert "Ready to move" in ready
         assert NOT_IN_APPS in ready
         assert f"Afterwards your old account cannot move again for {cooldown}." in ready
@@ -487,7 +487,7 @@ async def test_the_status_card_tells_what_the_guide_tells(tmp_path, flavour, coo
 
         move(world)
         world.clock.advance(minutes=2)
-        moved = " ".join(text_of(await world.reply(await world.slash("move status"))).split())
+        moved = " ".join(message_text(await world.reply(await world.slash("move status"))).split())
         assert "**Moved**" in moved
         assert f"It cannot move again for {cooldown} after the move." in moved
 

@@ -18,6 +18,7 @@ from companion import texts
 from companion.bot.scheduler import Scheduler
 from companion.core.handles import Handle
 from companion.core.reminders import schedule_for
+from companion.standins.discord import message_text
 from companion.store import CheckRecord, Store
 from tests.bot.conftest import (
     ALICE,
@@ -31,7 +32,6 @@ from tests.bot.conftest import (
     World,
     running_world,
     start_bot,
-    text_of,
 )
 from tests.bot.test_campaign import (
     CHANNEL,
@@ -124,12 +124,12 @@ async def test_after_downtime_only_the_latest_missed_reminder_is_posted(quiet: W
         "Three days left to move to new.example",
     ]
     latest = bot_posts(world, CHANNEL)[-1]
-    assert "So far 0 of 0 linked members have moved" in text_of(latest)
+    assert "So far 0 of 0 linked members have moved" in message_text(latest)
     sent = await stored(world, Store.reminders_sent, GUILD_ID)
     assert sent["d-7@2026-12-20"].message_id == 0  # recorded as skipped, never posted
     _, schedule = await run(world, "campaign remind")
-    assert "7 days before" in text_of(schedule)
-    assert "(skipped: the bot was offline)" in text_of(schedule)
+    assert "7 days before" in message_text(schedule)
+    assert "(skipped: the bot was offline)" in message_text(schedule)
 
 
 async def test_a_campaign_set_up_late_announces_first(tmp_path: Path) -> None:
@@ -180,8 +180,8 @@ async def test_a_moved_deadline_is_told_in_the_next_reminder(quiet: World) -> No
     await ticked(world, scheduler, moved.get("d-7").due_at - timedelta(hours=1))
     posts = bot_posts(world, CHANNEL)
     assert len(posts) == 2  # the new deadline's announcement, with the change
-    assert "The move date has changed" in text_of(posts[-1])
-    assert "(it was 2026-12-20)" in text_of(posts[-1])
+    assert "The move date has changed" in message_text(posts[-1])
+    assert "(it was 2026-12-20)" in message_text(posts[-1])
 
 
 def summary_user():

@@ -7,16 +7,14 @@ that publicly suspends the new server) and ``down.example`` (a closed port: down
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 import pytest
 
-from companion.settings import Settings
-from companion.standins.discord import DiscordStandin, point_discord_py_at
-from companion.standins.mastodon import Fediverse, Flavour, MastodonStandIn
+from companion.offline import closed_port, server_addresses, start_discord, start_mastodon
+from companion.standins.mastodon import Flavour, MastodonStandIn
 from tests.bot.conftest import (
     APP_ID,
     OTHER_GUILD_ID,
@@ -47,51 +45,29 @@ class FollowersWorld:
     strict: MastodonStandIn
 
 
-def closed_port() -> int:
-    """A local port nobody listens on (connections are refused at once)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 async def fworld(tmp_path) -> AsyncIterator[FollowersWorld]:
     """The real bot, alice linked to nothing yet, with 166 followers on five servers."""
     async with AsyncExitStack() as stack:
-        fediverse = Fediverse()
         clock = TestClock(START)
+        servers = await start_mastodon(stack, clock=clock)
+        old, new = servers.old, servers.new
 
         async def standin(domain: str, flavour: Flavour = Flavour.MASTODON, **kw):
             return await stack.enter_async_context(
-                MastodonStandIn(domain, flavour, fediverse=fediverse, clock=clock, **kw)
+                MastodonStandIn(domain, flavour, fediverse=servers.fediverse, clock=clock, **kw)
             )
 
-        old = await standin("old.example")
-        new = await standin("new.example")
         friendly = await standin("friendly.example")
         smallfedi = await standin("smallfedi.example", Flavour.NOT_MASTODON, software="smallfedi")
         strict = await standin("strict.example")
         strict.state.block_domain("new.example", "suspend")
-        base = make_settings(tmp_path / "bot.db", old, new)
-        servers = {
-            domain: {"api_base_url": url}
-            for domain, url in {
-                "old.example": old.base_url,
-                "new.example": new.base_url,
-                "friendly.example": friendly.base_url,
-                "smallfedi.example": smallfedi.base_url,
-                "strict.example": strict.base_url,
-                "down.example": f"http://127.0.0.1:{closed_port()}",
-            }.items()
-        }
-        settings = Settings(
-            _env_file=None,
-            **{**base.model_dump(exclude={"servers", "discord_token"}), "servers": servers},
+        others = server_addresses(friendly, smallfedi, strict)
+        others["down.example"] = f"http://127.0.0.1:{closed_port()}"
+        settings = make_settings(tmp_path / "bot.db", old, new, extra_servers=others)
+        discord_server = await start_discord(
+            stack, application_id=APP_ID, guilds=[guild_spec(), guild_spec(OTHER_GUILD_ID)]
         )
-        discord_server = await stack.enter_async_context(
-            DiscordStandin(application_id=APP_ID, guilds=[guild_spec(), guild_spec(OTHER_GUILD_ID)])
-        )
-        stack.enter_context(point_discord_py_at(discord_server.api_base))
         world = await start_bot(stack, discord_server, old, new, settings, clock, False)
         for name in ("alice", *LOCAL):
             old.create_account(name)

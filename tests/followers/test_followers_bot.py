@@ -6,7 +6,8 @@ import csv
 import io
 
 from companion.core.exports import FOLLOWING_HEADER
-from tests.bot.conftest import ALICE, BOB, GUILD_ID, text_of
+from companion.standins.discord import message_text
+from tests.bot.conftest import ALICE, BOB, GUILD_ID
 from tests.followers.conftest import (
     DOWN,
     FRIENDLY,
@@ -63,7 +64,7 @@ async def test_saving_reads_every_page_from_the_old_server_and_shows_in_privacy(
     assert saved.moved == {MOVED_FOLLOWER}
     store.close()
 
-    privacy = text_of(await say(world, "move privacy"))
+    privacy = message_text(await say(world, "move privacy"))
     assert "A followers list you saved: 166 followers of `@alice@old.example`, saved <t:" in privacy
 
 
@@ -77,7 +78,7 @@ async def test_after_the_move_the_member_sees_who_came_along_grouped_with_reason
     await world.services.members.check(GUILD_ID, ALICE.id)  # the recheck sees the move
 
     answer = await say(world, "move followers")
-    text = text_of(answer)
+    text = message_text(answer)
     assert "Of the 166 followers you saved" in text
     assert (
         "**104** follow `@alice@new.example` now, "
@@ -108,7 +109,7 @@ async def test_after_the_move_the_member_sees_who_came_along_grouped_with_reason
 
     # Days later, the one without a known reason is no longer "still arriving".
     world.clock.advance(days=4)
-    later = text_of(await say(world, "move followers"))
+    later = message_text(await say(world, "move followers"))
     assert "**62** did not come along and **0** are still arriving" in later
     assert (
         "1 on `friendly.example` (Mastodon 4.5.2): no known reason (they may have unfollowed)"
@@ -142,20 +143,20 @@ async def test_hidden_network_is_explained_and_nothing_is_saved(fworld):
 async def test_locked_new_account_warns_before_and_hints_follow_requests_after(fworld):
     world = fworld.world
     world.new.state.get("alice").locked = True
-    linked = text_of(await say(world, "move link", LINK))
+    linked = message_text(await say(world, "move link", LINK))
     assert "will wait as follow requests" in linked
-    checklist = text_of(await say(world, "move checklist"))
+    checklist = message_text(await say(world, "move checklist"))
     assert "will wait as follow requests" in checklist
     saved = await say(world, "move followers")
     assert "will wait as follow requests" in saved.content
 
     move_alice(fworld, FRIENDLY)
     await world.services.members.check(GUILD_ID, ALICE.id)
-    status = text_of(await say(world, "move status"))
+    status = message_text(await say(world, "move status"))
     assert "Open Follow requests on the new account" in status
     assert "The old account may move again from <t:" in status
     assert "Mastodon waits 30 days after a move" in status
-    after = text_of(await say(world, "move followers"))
+    after = message_text(await say(world, "move followers"))
     assert "Open Follow requests on the new account" in after
 
 
@@ -192,7 +193,7 @@ async def test_a_list_saved_before_the_move_is_never_replaced_by_a_partial_one(f
     move_alice(fworld, FRIENDLY)  # moved, but the bot has not rechecked yet
     card = await say(world, "move status")
     answer = await world.reply(await world.click(card, f"mc:followers:{ALICE.id}"))
-    assert "Your old account has moved, so the bot kept the list you saved before" in text_of(
+    assert "Your old account has moved, so the bot kept the list you saved before" in message_text(
         answer
     )
     store = world.store()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from tests.bot.conftest import ALICE, GUILD_ID, ORGANISER, text_of
+from companion.standins.discord import message_text
+from tests.bot.conftest import ALICE, GUILD_ID, ORGANISER
 from tests.followers.conftest import FRIENDLY, FollowersWorld
 from tests.followers.test_followers_bot import LINK, move_alice, say
 
 
 async def test_progress_shows_the_community_followers_picture_without_handles(fworld):
     world = fworld.world
-    empty = text_of(await say(world, "campaign progress", user=ORGANISER))
+    empty = message_text(await say(world, "campaign progress", user=ORGANISER))
     assert "No member has saved a followers list yet" in empty
 
     await say(world, "move link", LINK)
@@ -19,7 +20,7 @@ async def test_progress_shows_the_community_followers_picture_without_handles(fw
     world.clock.advance(days=5)
     await say(world, "move followers")
 
-    text = text_of(await say(world, "campaign progress", user=ORGANISER))
+    text = message_text(await say(world, "campaign progress", user=ORGANISER))
     assert (
         "1 members saved a followers list (166 followers): 100 arrived, 66 left behind, "
         "0 still arriving." in text
@@ -40,7 +41,7 @@ async def test_setup_warns_when_one_server_publicly_limits_the_other(fworld: Fol
         {"old_server": "old.example", "new_server": "new.example", "deadline": "2027-01-15 18:00"},
         user=ORGANISER,
     )
-    text = text_of(answer)
+    text = message_text(answer)
     assert "Warning: `new.example` publicly limits `old.example`" in text
     assert "Moves between them strand followers" in text
     assert "`old.example` publicly" not in text  # the old server publishes no block of new

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import socket
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
-from companion.core.statuses import AliasAnswer, MoveStatus
+from companion.core.move_facts import AliasAnswer
+from companion.core.move_status import MoveStatus
 from companion.moves import MoveChecker
+from companion.offline import closed_port
 from companion.standins.mastodon import Fault, FaultKind
 
 from .conftest import CAMPAIGN, NEW, OLD, alias, settings_for
@@ -185,19 +186,13 @@ async def test_broken_answers_are_named(pair, checker, kind, words):
     _plain(report.reason)
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_refused_connection_and_broken_tls_are_named(pair):
     old, new = pair
     settings = settings_for(
         old,
         new,
         extra_servers={
-            "down.example": f"http://127.0.0.1:{_closed_port()}",
+            "down.example": f"http://127.0.0.1:{closed_port()}",
             # TLS spoken to a plain-HTTP server: the handshake fails.
             "tls.example": f"https://127.0.0.1:{old.port}",
         },

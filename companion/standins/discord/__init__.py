@@ -22,6 +22,7 @@ from .models import (
     StoredMessage,
     UploadedFile,
     Violation,
+    message_text,
 )
 from .server import DiscordStandin, HeldRequest
 
@@ -46,5 +47,6 @@ __all__ = [
     "StoredMessage",
     "UploadedFile",
     "Violation",
+    "message_text",
     "point_discord_py_at",
 ]

@@ -432,3 +432,14 @@ class ChangeFeed:
                 await asyncio.wait_for(future, remaining)
             except TimeoutError:
                 continue
+
+
+def message_text(message: StoredMessage) -> str:
+    """Content, embed titles, descriptions, fields and footers of a message, as plain text."""
+    parts = [message.content or ""]
+    for embed in message.embeds:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        for item in embed.get("fields") or []:
+            parts += [item.get("name") or "", item.get("value") or ""]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(p for p in parts if p)
