@@ -1,6 +1,6 @@
 """The facts about Mastodon the guide states, each as the reference states it.
 
-Every entry names where the fact comes from in ../shared/reference (mastodon-facts.md,
+Every entry names where the fact comes from in the team's reference (mastodon-facts.md,
 mastodon-ui.md; the test reads only the built guide), the page that states it, the words it
 must use and the wrong versions that must appear on no page at all.
 """
