@@ -34,7 +34,7 @@ ORGANISER_ID = 1300000000000000100
 FIRST_MEMBER_ID = 1300000000000000200
 HOSTILE_NAME = "@everyone **FREE NITRO** [click](https://evil.example) <@1300000000000000100>"
 MIN_MEMBERS = 5
-FOLLOWERS_SAVED = 200  # the followers of the member who saves their list
+FOLLOWERS_SAVED = 400  # the followers of the member who saves their list (18 stay behind)
 # Where some of those followers live (who came along, and why not).
 
 # Followers reach the new account in waves after a move (share of the count at the move).

@@ -222,12 +222,12 @@ def test_a_failed_guide_build_is_reported_not_fatal(rehearsal, tmp_path, monkeyp
 def test_the_transcript_shows_who_came_along_and_why_the_others_did_not(rehearsal):
     saver = next(p for p in rehearsal.personas if p.saves_followers)
     md = rehearsal.files["transcript.md"].read_text(encoding="utf-8")
-    assert "Saved: 200 followers of" in md
-    assert "Of the 200 followers you saved" in md
-    assert "**182** follow" in md
+    assert "Saved: 400 followers of" in md
+    assert "Of the 400 followers you saved" in md
+    assert "**382** follow" in md
     assert "8 on `forum.example` (Smallfedi 2024.11.0): their server's software is not known" in md
     assert "6 on `strict.example` (Mastodon 4.5.2): their server publicly suspends your new" in md
     assert "4 on `down.example` (unknown software): their server did not answer" in md
     assert "following_accounts_left_behind.csv" in md
-    assert "members saved a followers list (200 followers): 182 arrived, 18 left behind" in md
+    assert "members saved a followers list (400 followers): 382 arrived, 18 left behind" in md
     assert saver.handle  # the member who saved their list is one of the simulated members
