@@ -75,8 +75,15 @@ def extracted_template() -> Catalog:
 
 def _render(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=_WIDTH, omit_header=False, sort_output=False,
-             ignore_obsolete=True, include_previous=False)
+    write_po(
+        buffer,
+        catalog,
+        width=_WIDTH,
+        omit_header=False,
+        sort_output=False,
+        ignore_obsolete=True,
+        include_previous=False,
+    )
     return buffer.getvalue()
 
 
@@ -120,8 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         print("companion/locales/messages.pot is out of date: run python -m companion.catalogs")
         return 1
     update()
-    print(f"Updated {TEMPLATE.relative_to(PACKAGE_DIR.parent)} and the catalogs of "
-          + ", ".join(code for code in LANGUAGES if code != DEFAULT_LANGUAGE))
+    print(
+        f"Updated {TEMPLATE.relative_to(PACKAGE_DIR.parent)} and the catalogs of "
+        + ", ".join(code for code in LANGUAGES if code != DEFAULT_LANGUAGE)
+    )
     return 0
 
 

@@ -82,5 +82,3 @@ def test_plural_marker_gives_the_form_for_the_count():
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_catalogs_compile(language):
     assert translations(language).info()["language"] == language
-
-
