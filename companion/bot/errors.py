@@ -15,6 +15,7 @@ from discord import app_commands
 
 from companion import texts
 from companion.errors import UserFacingError
+from companion.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,13 @@ def message_for(error: BaseException) -> str | None:
     if isinstance(error, UserFacingError):
         return error.message
     if isinstance(error, NotOrganiserError):
-        return texts.NOT_ORGANISER
+        return _(texts.NOT_ORGANISER)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return texts.NOT_IN_GUILD
+        return _(texts.NOT_IN_GUILD)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return texts.COOLDOWN.format(seconds=max(1, round(error.retry_after)))
+        return _(texts.COOLDOWN).format(seconds=max(1, round(error.retry_after)))
     if isinstance(error, discord.HTTPException) and error.status < 500:
-        return texts.DISCORD_ERROR.format(detail=f"code {error.code}")
+        return _(texts.DISCORD_ERROR).format(detail=f"code {error.code}")
     return None
 
 
@@ -57,7 +58,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             interaction.user.id,
             exc_info=error,
         )
-        message = texts.GENERIC_ERROR
+        message = _(texts.GENERIC_ERROR)
     else:
         log.info("Refused %s for user %s: %s", _what(interaction), interaction.user.id, message)
     await send_ephemeral(interaction, message)

@@ -26,6 +26,7 @@ from companion.core.models import Campaign
 from companion.core.reminders import Reminder, reference_line
 from companion.core.roster import DISCORD_MESSAGE_LIMIT, RosterEntry, roster_line, roster_pages
 from companion.core.text import escape_markdown
+from companion.i18n import _
 from companion.store import RosterPost, Store
 
 if TYPE_CHECKING:
@@ -64,15 +65,15 @@ MAX_PINS_REACHED = 30003
 def pin_failure(exc: discord.HTTPException) -> str:
     """Why pinning failed, in the organiser's words: each cause has its own remedy."""
     if isinstance(exc, discord.Forbidden):
-        return texts.ANNOUNCE_NOT_PINNED
+        return _(texts.ANNOUNCE_NOT_PINNED)
     if exc.code == MAX_PINS_REACHED:
-        return texts.ANNOUNCE_PIN_LIMIT
+        return _(texts.ANNOUNCE_PIN_LIMIT)
     if isinstance(exc, discord.NotFound):
-        return texts.ANNOUNCE_PIN_GONE
+        return _(texts.ANNOUNCE_PIN_GONE)
     if isinstance(exc, discord.DiscordServerError):
-        return texts.ANNOUNCE_PIN_DOWN
+        return _(texts.ANNOUNCE_PIN_DOWN)
     detail = escape_markdown(exc.text, 120) or f"HTTP {exc.status}"
-    return texts.ANNOUNCE_PIN_REFUSED.format(detail=detail)
+    return _(texts.ANNOUNCE_PIN_REFUSED).format(detail=detail)
 
 
 def guild_channel(
@@ -280,14 +281,16 @@ async def announce_new_moves(
     lines: list[str] = []
     for member in members:
         candidate = [*lines, roster_line(RosterEntry.from_member(member))]
-        content = texts.NEW_MOVES_ANNOUNCEMENT.format(
+        content = _(texts.NEW_MOVES_ANNOUNCEMENT).format(
             new=campaign.new_server, lines="\n".join(candidate)
         )
         if len(content) > DISCORD_MESSAGE_LIMIT and lines:
             break  # the others are welcomed in the next post
         batch.append(member)
         lines = candidate
-    content = texts.NEW_MOVES_ANNOUNCEMENT.format(new=campaign.new_server, lines="\n".join(lines))
+    content = _(texts.NEW_MOVES_ANNOUNCEMENT).format(
+        new=campaign.new_server, lines="\n".join(lines)
+    )
     try:
         await channel.send(content[:DISCORD_MESSAGE_LIMIT])
     except discord.HTTPException as exc:
@@ -304,19 +307,19 @@ def roster_contents(campaign: Campaign, entries: list[RosterEntry]) -> list[str]
     channel; the last message then says how many more ``/move roster`` lists.
     """
     community = escape_markdown(campaign.community_name, 80)
-    title = texts.ROSTER_POST_TITLE.format(community=community, count=f"{len(entries):,}")
+    title = _(texts.ROSTER_POST_TITLE).format(community=community, count=f"{len(entries):,}")
     heading = f"**{title}**"
-    continued = f"**{texts.ROSTER_POST_CONTINUED.format(community=community)}**"
-    more = texts.ROSTER_POST_MORE.format(count=len(entries))
+    continued = f"**{_(texts.ROSTER_POST_CONTINUED).format(community=community)}**"
+    more = _(texts.ROSTER_POST_MORE).format(count=len(entries))
     room = DISCORD_MESSAGE_LIMIT - max(len(heading), len(continued)) - len(more) - 2
     # Enough lines for every message allowed, and no more: the rest are only counted.
     shown = entries[: MAX_ROSTER_MESSAGES * (room // MIN_LINE_CHARS + 1)]
-    pages = roster_pages(shown, room) or [texts.ROSTER_EMPTY]
+    pages = roster_pages(shown, room) or [_(texts.ROSTER_EMPTY)]
     if len(pages) > MAX_ROSTER_MESSAGES:
         pages = pages[:MAX_ROSTER_MESSAGES]
     listed = sum(page.count("\n") + 1 for page in pages) if entries else 0
     if listed < len(entries):
-        pages[-1] += "\n" + texts.ROSTER_POST_MORE.format(count=len(entries) - listed)
+        pages[-1] += "\n" + _(texts.ROSTER_POST_MORE).format(count=len(entries) - listed)
     return [f"{heading if i == 0 else continued}\n{page}" for i, page in enumerate(pages)]
 
 

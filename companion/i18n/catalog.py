@@ -35,12 +35,12 @@ class PluralText(NamedTuple):
     plural: str
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     """Mark ``message`` for extraction; it is translated later, where it is shown."""
     return message
 
 
-def NP_(singular: str, plural: str) -> PluralText:
+def NP_(singular: str, plural: str) -> PluralText:  # noqa: N802
     """Mark a sentence with a count for extraction (gettext plural forms)."""
     return PluralText(singular, plural)
 
