@@ -67,7 +67,7 @@ async def run_followers(
     member = await services.members.member(guild_id, user_id)
     saved = await services.followers.saved(guild_id, user_id)
     if not member.has_moved and saved is not None and not save_again:
-        _, kept = saved
+        _record, kept = saved
         await _deliver(
             interaction,
             content=ngettext(texts.SAVED_ALREADY, kept.count).format(

@@ -291,7 +291,7 @@ class UnlinkButton(SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:unl
         services = services_of(interaction)
         await require_organiser(interaction, services)
         guild_id = guild_of(interaction)
-        member, _ = await services.campaigns.member_history(guild_id, self.target)
+        member, _history = await services.campaigns.member_history(guild_id, self.target)
         if member is None:
             raise UserFacingError(_(texts.MEMBER_NOT_LINKED).format(name=f"<@{self.target}>"))
         await services.campaigns.unlink(guild_id, self.target)

@@ -189,7 +189,7 @@ async def settle_unrecorded(client: discord.Client, services: Services, guild_id
     campaign, claims = await services.campaigns.unrecorded_claims(guild_id)
     for key, reminder in claims:
         await _settle_reminder(client, services, campaign, key, reminder)
-    _, current = await services.campaigns.dm_reminder(guild_id)
+    _sent, current = await services.campaigns.dm_reminder(guild_id)
     for member, key in await services.campaigns.pending_dms(guild_id):
         await _settle_dm(client, services, campaign, member, key, current)
 
