@@ -143,6 +143,7 @@ class CampaignService:
         timezone: str | None,
         channel_id: int | None,
         organiser_role_id: int | None,
+        language: str | None = None,
     ) -> PendingSetup:
         """Check both servers and the deadline; keep the result until Confirm."""
         current = await self.campaigns.get(guild_id)
@@ -174,6 +175,7 @@ class CampaignService:
             timezone=zone,
             announcement_channel_id=channel_id or current.announcement_channel_id,
             organiser_role_id=organiser_role_id or current.organiser_role_id,
+            language=language or current.language,
         )
         self._forget_expired()
         pending = PendingSetup(
