@@ -38,6 +38,7 @@ SETUP_DEADLINE = N_("Cutover date and time, like 2026-12-15 18:00")
 SETUP_TIMEZONE = N_("Time zone of the deadline, like Europe/Berlin (default: UTC)")
 SETUP_CHANNEL = N_("Channel for announcements, reminders and the roster")
 SETUP_ROLE = N_("Role whose members may also run /campaign commands")
+SETUP_LANGUAGE = N_("Language of the channel posts (members' own replies follow their Discord app)")
 SHOW = N_("Show the current campaign settings")
 PROGRESS = N_("Counts per status, moves per day, a chart, and who needs help")
 RECHECK = N_("Recheck every linked member now")
@@ -195,7 +196,8 @@ PRIVACY_FIELDS = N_(
     "Discord name: {name}\nOld account: {old}\nNew account: {new}\nLinked: {linked}\n"
     "Verified: {verified}\nListed in the roster: {consent}\nDirect-message reminders: {dm}\n"
     "Follower count recorded before the move: {followers}\nChecks kept: {checks}\n"
-    "Checklist steps ticked: {steps}\nReminders sent to you: {dms}"
+    "Checklist steps ticked: {steps}\nReminders sent to you: {dms}\n"
+    "Language of your direct messages (your Discord app's): {language}"
 )
 PRIVACY_WHY = N_(
     "Why: to show you your status, remind you, and list you in the roster if you agreed. "
@@ -237,7 +239,8 @@ SETUP_SERVER_DOWN = N_("{server} did not answer like a Mastodon server: {reason}
 SETUP_SUMMARY_TITLE = N_("Set up the campaign?")
 SETUP_SUMMARY = N_(
     "Community: {community}\nFrom: {old} ({old_version})\nTo: {new} ({new_version})\n"
-    "Deadline: {deadline} ({relative})\nChannel: {channel}\nOrganiser role: {role}"
+    "Deadline: {deadline} ({relative})\nChannel: {channel}\nOrganiser role: {role}\n"
+    "Language of the channel posts: {language}"
 )
 SETUP_CONFIRM = N_("Confirm")
 SETUP_CANCEL = N_("Cancel")
@@ -246,7 +249,19 @@ SETUP_CANCELLED = N_("Nothing was changed.")
 SETUP_EXPIRED = N_("This summary has expired. Run `/campaign setup` again.")
 SHOW_TITLE = N_("The campaign")
 SHOW_NOT_CONFIGURED = N_("Not configured yet: run `/campaign setup`.")
+SHOW_COMMUNITY = N_("Community")
+SHOW_FROM = N_("From")
+SHOW_TO = N_("To")
+SHOW_DEADLINE = N_("Deadline")
+SHOW_CHANNEL = N_("Channel")
+SHOW_ROSTER_CHANNEL = N_("Roster channel")
+SHOW_ROLE = N_("Organiser role")
+SHOW_LANGUAGE = N_("Language of the channel posts")
+SHOW_GUIDE = N_("Guide")
 NONE_SET = N_("not set")
+YES = N_("yes")
+NO = N_("no")
+NOT_ASKED = N_("not asked yet")
 PROGRESS_TITLE = N_("{community}: progress")
 PROGRESS_SUMMARY = N_(
     "Linked: {linked} · Verified: {verified} ({verified_share}) · Moved: {moved} "

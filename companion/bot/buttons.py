@@ -14,6 +14,7 @@ from discord import ui
 
 from companion import texts
 from companion.bot.errors import report_error
+from companion.bot.language import speak_to
 from companion.errors import UserFacingError
 from companion.i18n import _
 
@@ -37,6 +38,11 @@ class SafeButton:
     """Mixin: run ``handle`` and turn any failure into an ephemeral sentence."""
 
     owner: int | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Answer the click in the clicker's Discord language (before any check speaks)."""
+        speak_to(interaction)
+        return True
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the clicker is the owner, then handle the click."""

@@ -27,7 +27,7 @@ from companion.core.models import Campaign, Member
 from companion.core.roster import RosterEntry
 from companion.core.statuses import MoveReport, MoveStatus
 from companion.core.text import discord_timestamp, escape_markdown
-from companion.i18n import _, ngettext
+from companion.i18n import LANGUAGES, _, ngettext
 
 GREEN = discord.Colour(0x2E7D32)
 BLUE = discord.Colour(0x5865F2)
@@ -233,20 +233,22 @@ def privacy_card(data: dict[str, Any] | None, member: Member | None) -> discord.
         return embed
 
     def yes_no(value: object) -> str:
-        return {True: "yes", False: "no", None: "not asked yet"}.get(value, str(value))  # type: ignore[call-overload]
+        words = {True: texts.YES, False: texts.NO, None: texts.NOT_ASKED}
+        return _(words[value]) if value in words else str(value)  # type: ignore[index]
 
     embed.description = _(texts.PRIVACY_FIELDS).format(
         name=name_md(member.display_name),
         old=handle_md(member.old_handle),
         new=handle_md(member.new_handle),
         linked=when_md(member.linked_at, "f"),
-        verified=when_md(member.verified_at, "f") if member.verified_at else "no",
+        verified=when_md(member.verified_at, "f") if member.verified_at else _(texts.NO),
         consent=yes_no(member.roster_consent),
         dm=yes_no(member.dm_reminders),
         followers=_number(member.followers_before),
         checks=len(data["checks"]),
         steps=len(data["checklist"]),
         dms=len(data["direct_messages"]),
+        language=LANGUAGES.get(member.language, member.language),
     )
     saved = data.get("followers_list")
     if saved:
@@ -269,25 +271,26 @@ def campaign_card(campaign: Campaign) -> discord.Embed:
     if not campaign.is_configured:
         embed.description = _(texts.SHOW_NOT_CONFIGURED)
     rows = {
-        "Community": escape_markdown(campaign.community_name),
-        "From": f"`{campaign.old_server}`" if campaign.old_server else _(texts.NONE_SET),
-        "To": f"`{campaign.new_server}`" if campaign.new_server else _(texts.NONE_SET),
-        "Deadline": (
+        texts.SHOW_COMMUNITY: escape_markdown(campaign.community_name),
+        texts.SHOW_FROM: f"`{campaign.old_server}`" if campaign.old_server else _(texts.NONE_SET),
+        texts.SHOW_TO: f"`{campaign.new_server}`" if campaign.new_server else _(texts.NONE_SET),
+        texts.SHOW_DEADLINE: (
             f"{when_md(campaign.deadline, 'F')} ({campaign.timezone}, {when_md(campaign.deadline)})"
             if campaign.deadline
             else _(texts.NONE_SET)
         ),
-        "Channel": f"<#{campaign.announcement_channel_id}>"
+        texts.SHOW_CHANNEL: f"<#{campaign.announcement_channel_id}>"
         if campaign.announcement_channel_id
         else _(texts.NONE_SET),
-        "Roster channel": f"<#{campaign.roster_channel}>"
+        texts.SHOW_ROSTER_CHANNEL: f"<#{campaign.roster_channel}>"
         if campaign.roster_channel
         else _(texts.NONE_SET),
-        "Organiser role": f"<@&{campaign.organiser_role_id}>"
+        texts.SHOW_ROLE: f"<@&{campaign.organiser_role_id}>"
         if campaign.organiser_role_id
         else _(texts.NONE_SET),
-        "Guide": campaign.guide_url,
+        texts.SHOW_LANGUAGE: LANGUAGES.get(campaign.language, campaign.language),
+        texts.SHOW_GUIDE: campaign.guide_url,
     }
     for name, value in rows.items():
-        embed.add_field(name=name, value=value, inline=True)
+        embed.add_field(name=_(name), value=value, inline=True)
     return embed

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from companion import texts
+from companion.bot.language import speak_to
 from companion.errors import UserFacingError
 from companion.i18n import _
 
@@ -89,7 +90,21 @@ def _custom_id(interaction: discord.Interaction) -> str | None:
 
 
 class CompanionTree(app_commands.CommandTree):
-    """The command tree with our error handler."""
+    """The command tree with our error handler, speaking each member's language."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every command (and autocomplete) answers in the member's Discord language.
+
+        The language is also kept on the member's row, so the reminders the bot sends them
+        by direct message later, outside any interaction, are in it too.
+        """
+        language = speak_to(interaction)
+        services = getattr(interaction.client, "services", None)
+        if interaction.guild_id is not None and services is not None:
+            await services.members.remember_language(
+                interaction.guild_id, interaction.user.id, language
+            )
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

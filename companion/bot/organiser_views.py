@@ -19,21 +19,21 @@ from companion.core.reminders import split_key
 from companion.core.statuses import MoveStatus
 from companion.core.text import discord_timestamp, escape_markdown
 from companion.errors import UserFacingError
-from companion.i18n import _, ngettext
+from companion.i18n import LANGUAGES, N_, _, ngettext
 from companion.reports.progress import ProgressReport
 
 if TYPE_CHECKING:
     from companion.services.campaigns import PendingSetup, ReminderPlan
 
 REMINDER_LABELS = {
-    "announce": "Announcement (14 days before)",
-    "d-7": "7 days before",
-    "d-3": "3 days before",
-    "d-1": "1 day before",
-    "d0": "On the day",
-    "d+1": "1 day after",
-    "d+7": "7 days after",
-    "d+30": "30 days after",
+    "announce": N_("Announcement (14 days before)"),
+    "d-7": N_("7 days before"),
+    "d-3": N_("3 days before"),
+    "d-1": N_("1 day before"),
+    "d0": N_("On the day"),
+    "d+1": N_("1 day after"),
+    "d+7": N_("7 days after"),
+    "d+30": N_("30 days after"),
 }
 FIELD_LIMIT = 1024
 # Four fields of help stay well inside Discord's 6,000 characters per embed.
@@ -42,7 +42,7 @@ MAX_HELP_FIELDS = 4
 
 def reminder_label(stem: str) -> str:
     """A reminder's name as organisers read it."""
-    return REMINDER_LABELS.get(stem, stem)
+    return _(REMINDER_LABELS[stem]) if stem in REMINDER_LABELS else stem
 
 
 @cache
@@ -94,6 +94,7 @@ def setup_summary(pending: PendingSetup) -> discord.Embed:
             role=f"<@&{campaign.organiser_role_id}>"
             if campaign.organiser_role_id
             else _(texts.NONE_SET),
+            language=LANGUAGES.get(campaign.language, campaign.language),
         ),
         colour=cards.AMBER if pending.warnings else cards.BLUE,
     )
@@ -208,7 +209,7 @@ def member_card(member: Member, history: list[Observation]) -> discord.Embed:
     )
     embed.add_field(
         name="Verified",
-        value=cards.when_md(member.verified_at, "f") if member.verified_at else "no",
+        value=cards.when_md(member.verified_at, "f") if member.verified_at else _(texts.NO),
         inline=True,
     )
     embed.add_field(

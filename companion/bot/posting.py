@@ -26,7 +26,7 @@ from companion.core.models import Campaign
 from companion.core.reminders import Reminder, reference_line
 from companion.core.roster import DISCORD_MESSAGE_LIMIT, RosterEntry, roster_line, roster_pages
 from companion.core.text import escape_markdown
-from companion.i18n import _
+from companion.i18n import _, use_language
 from companion.store import RosterPost, Store
 
 if TYPE_CHECKING:
@@ -114,7 +114,8 @@ async def _send_claimed_reminder(
 ) -> Outcome:
     """Post a reminder already claimed, marked with its reference, and record the message."""
     guild_id = campaign.guild_id
-    message = await services.campaigns.reminder_message(campaign, reminder, previous_deadline)
+    with use_language(campaign.language):  # a channel post speaks the campaign's language
+        message = await services.campaigns.reminder_message(campaign, reminder, previous_deadline)
     embed = discord.Embed(
         title=message.title[:256], description="\n".join(message.lines)[:4096], colour=cards.BLUE
     )
@@ -166,7 +167,8 @@ async def _send_claimed_dm(
     channel: discord.DMChannel | None = None,
 ) -> str:
     """Send one claimed direct message, marked with its reference, and record how it went."""
-    message = await services.campaigns.dm_for(campaign, reminder, member)
+    with use_language(member.language):  # a direct message speaks the member's language
+        message = await services.campaigns.dm_for(campaign, reminder, member)
     mark = "\n-# " + reference_line(campaign.guild_id, reminder.key)
     try:
         channel = channel or await client.create_dm(discord.Object(id=member.user_id))
@@ -279,18 +281,15 @@ async def announce_new_moves(
         return []
     batch: list[Member] = []
     lines: list[str] = []
+    welcome = _(texts.NEW_MOVES_ANNOUNCEMENT, campaign.language)
     for member in members:
         candidate = [*lines, roster_line(RosterEntry.from_member(member))]
-        content = _(texts.NEW_MOVES_ANNOUNCEMENT).format(
-            new=campaign.new_server, lines="\n".join(candidate)
-        )
+        content = welcome.format(new=campaign.new_server, lines="\n".join(candidate))
         if len(content) > DISCORD_MESSAGE_LIMIT and lines:
             break  # the others are welcomed in the next post
         batch.append(member)
         lines = candidate
-    content = _(texts.NEW_MOVES_ANNOUNCEMENT).format(
-        new=campaign.new_server, lines="\n".join(lines)
-    )
+    content = welcome.format(new=campaign.new_server, lines="\n".join(lines))
     try:
         await channel.send(content[:DISCORD_MESSAGE_LIMIT])
     except discord.HTTPException as exc:
@@ -304,8 +303,14 @@ def roster_contents(campaign: Campaign, entries: list[RosterEntry]) -> list[str]
     """The roster post's messages: a bold heading, then whole lines, each within 2,000.
 
     At most ``MAX_ROSTER_MESSAGES``: a large community's roster would otherwise fill the
-    channel; the last message then says how many more ``/move roster`` lists.
+    channel; the last message then says how many more ``/move roster`` lists. In the
+    campaign's language, whoever's action updated it.
     """
+    with use_language(campaign.language):
+        return _roster_contents(campaign, entries)
+
+
+def _roster_contents(campaign: Campaign, entries: list[RosterEntry]) -> list[str]:
     community = escape_markdown(campaign.community_name, 80)
     title = _(texts.ROSTER_POST_TITLE).format(community=community, count=f"{len(entries):,}")
     heading = f"**{title}**"

@@ -22,7 +22,7 @@ from companion.core.models import CachedAccount, Campaign, Member
 from companion.core.roster import RosterEntry, is_findable
 from companion.core.statuses import CachedAccounts, MoveReport, MoveStatus
 from companion.errors import UserFacingError
-from companion.i18n import _
+from companion.i18n import _, current_language
 from companion.services.guild_campaigns import GuildCampaigns
 from companion.store import AsyncStore, CheckRecord, HandleTakenError, Store
 
@@ -141,11 +141,16 @@ class MemberService:
                 new,
                 followers_before=followers,
                 now=self.clock.now(),
+                language=current_language(),  # the interaction's: DMs follow it
             )
         except HandleTakenError as exc:  # someone else linked it while we checked
             raise UserFacingError(_(texts.HANDLE_TAKEN).format(handle=exc.handle.display)) from exc
         await self._save_report(guild_id, user_id, report)
         return await self.state(guild_id, user_id)
+
+    async def remember_language(self, guild_id: int, user_id: int, language: str) -> None:
+        """Keep the member's Discord language, so direct messages later speak it too."""
+        await self.store.call(Store.remember_language, guild_id, user_id, language)
 
     # -- status ----------------------------------------------------------------------
     async def member(self, guild_id: int, user_id: int) -> Member:

@@ -23,10 +23,11 @@ from companion.bot.followers import add_community_followers
 from companion.bot.permissions import require_organiser
 from companion.bot.posting import Outcome, guild_channel, pin_failure, post_reminder
 from companion.core.exports import FORMATS
+from companion.core.guide_links import language_url
 from companion.core.reminders import reference_line
 from companion.core.text import discord_timestamp, escape_markdown
 from companion.errors import UserFacingError
-from companion.i18n import _, ngettext
+from companion.i18n import LANGUAGES, N_, _, ngettext, use_language
 from companion.services.campaigns import MEDIA_ZIP, fit_for_upload, upload_batches
 
 if TYPE_CHECKING:
@@ -36,11 +37,11 @@ if TYPE_CHECKING:
 ExportFormat = Literal["mastodon-follows", "mastodon-list", "csv", "json", "markdown"]
 assert set(ExportFormat.__args__) == set(FORMATS)  # type: ignore[attr-defined]
 EXPORT_LABELS = {
-    "mastodon-follows": "a Mastodon following list",
-    "mastodon-list": "a Mastodon list",
-    "csv": "a CSV spreadsheet",
-    "json": "JSON",
-    "markdown": "a Markdown table",
+    "mastodon-follows": N_("a Mastodon following list"),
+    "mastodon-list": N_("a Mastodon list"),
+    "csv": N_("a CSV spreadsheet"),
+    "json": N_("JSON"),
+    "markdown": N_("a Markdown table"),
 }
 PROGRESS_EDIT_SECONDS = 2.0
 log = logging.getLogger(__name__)
@@ -69,6 +70,10 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         timezone=texts.SETUP_TIMEZONE,
         channel=texts.SETUP_CHANNEL,
         organiser_role=texts.SETUP_ROLE,
+        language=texts.SETUP_LANGUAGE,
+    )
+    @app_commands.choices(
+        language=[app_commands.Choice(name=name, value=code) for code, name in LANGUAGES.items()]
     )
     async def setup(
         self,
@@ -79,6 +84,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         timezone: str | None = None,
         channel: discord.TextChannel | None = None,
         organiser_role: discord.Role | None = None,
+        language: str | None = None,
     ) -> None:
         """Check both servers and the deadline, then ask to confirm."""
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -91,6 +97,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
             timezone=timezone,
             channel_id=channel.id if channel else None,
             organiser_role_id=organiser_role.id if organiser_role else None,
+            language=language,
         )
         await interaction.followup.send(
             embed=organiser_views.setup_summary(pending),
@@ -211,19 +218,20 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         )
         assert channel is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        embed = discord.Embed(
-            title=_(texts.ANNOUNCE_TITLE).format(
-                community=escape_markdown(campaign.community_name), new=campaign.new_server
-            )[:256],
-            description=_(texts.ANNOUNCE_BODY).format(
-                old=campaign.old_server,
-                new=campaign.new_server,
-                deadline_full=discord_timestamp(campaign.deadline, "F"),
-                deadline_relative=discord_timestamp(campaign.deadline, "R"),
-                guide=campaign.guide_url,
-            ),
-            colour=cards.BLUE,
-        )
+        with use_language(campaign.language):  # the channel's language, not the organiser's
+            embed = discord.Embed(
+                title=_(texts.ANNOUNCE_TITLE).format(
+                    community=escape_markdown(campaign.community_name), new=campaign.new_server
+                )[:256],
+                description=_(texts.ANNOUNCE_BODY).format(
+                    old=campaign.old_server,
+                    new=campaign.new_server,
+                    deadline_full=discord_timestamp(campaign.deadline, "F"),
+                    deadline_relative=discord_timestamp(campaign.deadline, "R"),
+                    guide=language_url(campaign.guide_url, campaign.language),
+                ),
+                colour=cards.BLUE,
+            )
         # Claimed first and marked, like every reminder: a crash before the record is
         # settled on start-up by finding this post, never by posting it twice.
         claimed = await self.services.campaigns.claim_announcement(campaign)
@@ -271,7 +279,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
                 )
             )
         message = ngettext(texts.EXPORT_ATTACHED, rows).format(
-            label=EXPORT_LABELS[format], count=f"{rows:,}"
+            label=_(EXPORT_LABELS[format]), count=f"{rows:,}"
         )
         if len(files) > 1:
             message += _(texts.EXPORT_SPLIT).format(files=len(files))

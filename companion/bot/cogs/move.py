@@ -220,13 +220,13 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         base = campaign.guide_url
         if topic is None:
             lines = [_(texts.GUIDE_INTRO)] + [
-                _(texts.GUIDE_ONE).format(title=TOPICS[key].title, url=topic_url(base, key))
+                _(texts.GUIDE_ONE).format(title=_(TOPICS[key].title), url=topic_url(base, key))
                 for key in GUIDE_MENU
             ]
             message = "\n".join(lines)
         elif topic in TOPICS:
             message = _(texts.GUIDE_ONE).format(
-                title=TOPICS[topic].title, url=topic_url(base, topic)
+                title=_(TOPICS[topic].title), url=topic_url(base, topic)
             )
         else:
             message = _(texts.GUIDE_UNKNOWN).format(
@@ -240,8 +240,9 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     ) -> list[app_commands.Choice[str]]:
         """Suggest guide topics whose title or key contains what was typed."""
         typed = current.casefold().strip()
+        titles = {topic.key: _(topic.title) for topic in TOPICS.values()}
         return [
-            app_commands.Choice(name=topic.title[:100], value=topic.key)
-            for topic in TOPICS.values()
-            if typed in topic.title.casefold() or typed in topic.key
+            app_commands.Choice(name=title[:100], value=key)
+            for key, title in titles.items()
+            if typed in title.casefold() or typed in key
         ][:25]
