@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from companion.core.handles import Handle
 from companion.core.models import Campaign
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.moves import MemberPair, MoveChecker
 from companion.settings import Settings
 from companion.standins.mastodon import Fediverse, MastodonStandIn, RateLimit

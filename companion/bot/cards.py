@@ -24,8 +24,9 @@ from companion.core.cooldowns import (
 from companion.core.guide_links import TOPICS, status_url
 from companion.core.handles import Handle
 from companion.core.models import Campaign, Member
+from companion.core.move_report import MoveReport
+from companion.core.move_status import MoveStatus
 from companion.core.roster import RosterEntry
-from companion.core.statuses import MoveReport, MoveStatus
 from companion.core.text import discord_timestamp, escape_markdown
 from companion.i18n import LANGUAGES, _, ngettext
 

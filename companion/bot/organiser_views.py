@@ -15,8 +15,8 @@ from companion.bot import cards
 from companion.bot.buttons import SafeButton, guild_of, services_of
 from companion.bot.permissions import require_organiser
 from companion.core.models import Member, Observation
+from companion.core.move_status import MoveStatus
 from companion.core.reminders import split_key
-from companion.core.statuses import MoveStatus
 from companion.core.text import discord_timestamp, escape_markdown
 from companion.errors import UserFacingError
 from companion.i18n import LANGUAGES, N_, _, ngettext

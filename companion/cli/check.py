@@ -18,7 +18,7 @@ import click
 
 from companion.cli.context import fail, settings_from
 from companion.core.handles import Handle, HandleError
-from companion.core.statuses import MoveReport
+from companion.core.move_report import MoveReport
 from companion.settings import Settings
 from companion.store import Store
 

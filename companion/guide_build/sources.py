@@ -79,7 +79,7 @@ def roster_entries(settings: Settings) -> list[RosterEntry]:
 
 def status_label(status: str) -> str:
     """The member-facing name of a move status, as the bot shows it."""
-    from companion.core.statuses import MoveStatus
+    from companion.core.move_status import MoveStatus
 
     try:
         return MoveStatus(status).label

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
 from typing import Any
 
 from mastodon import Mastodon
 
 from companion import USER_AGENT
+from companion.core.handles import Handle
 from companion.i18n import N_
 
 from .http import forget_last_response, last_response
@@ -219,3 +220,29 @@ def profile_plain_text(account: dict[str, Any]) -> str:
             value = plain_text(str(item.get("value") or ""))
             parts.append(f"{name}: {value}" if name else value)
     return "\n".join(part for part in parts if part)
+
+
+def lookup_home(client: MastodonClient, handle: Handle) -> tuple[dict[str, Any], str]:
+    """Find a local account on its own server: ``user@domain``, else the bare username.
+
+    Servers differ in how ``accounts/lookup`` matches their own accounts: some find only
+    the bare username. Asking the handle's own server, the bare name is that account.
+    """
+    try:
+        return client.lookup(handle.acct), f"GET /api/v1/accounts/lookup?acct={handle.acct}"
+    except ServerProblem as problem:
+        if problem.trouble is not Trouble.NOT_FOUND:
+            raise
+    raw = client.lookup(handle.username)
+    return raw, f"GET /api/v1/accounts/lookup?acct={handle.username}"
+
+
+def is_home_account(raw: Mapping[str, Any], handle: Handle) -> bool:
+    """True when the answer is the handle's own local account, not a cached remote copy."""
+    if str(raw.get("username", "")).lower() != handle.username:
+        return False
+    acct = str(raw.get("acct", "")).lstrip("@")
+    if "@" not in acct:
+        return True
+    other = Handle.try_parse(acct)
+    return other is not None and other == handle

@@ -116,10 +116,12 @@ class FollowersReader:
         self, handle: Handle, kind: str = "followers", progress: ReadProgress | None = None
     ) -> AccountList:
         """The account's followers (or following) from its own server; raises FollowersReadError."""
-        return await self.checker._run(self._read_sync, handle, kind, progress or ReadProgress())
+        return await self.checker.pool.run(
+            self._read_sync, handle, kind, progress or ReadProgress()
+        )
 
     def _read_sync(self, handle: Handle, kind: str, progress: ReadProgress) -> AccountList:
-        server = self.checker._server_sync(handle.domain, handle)
+        server = self.checker.servers.server(handle.domain, handle)
         client = server.client
         if client is None:
             raise FollowersReadError(server.info.reason or f"{handle.domain} cannot be read now")
@@ -172,13 +174,13 @@ class FollowersReader:
         """What each follower domain runs, whether it answers, whether it blocks the new server."""
         ranked = domains[:MAX_DOMAINS]
         facts = await asyncio.gather(
-            *(self.checker._run(self._server_facts, domain, new_server) for domain in ranked)
+            *(self.checker.pool.run(self._server_facts, domain, new_server) for domain in ranked)
         )
         return dict(zip(ranked, facts, strict=True))
 
     def _server_facts(self, domain: str, new_server: str | None) -> ServerFacts:
         try:
-            server = self.checker._server_sync(domain, None)
+            server = self.checker.servers.server(domain, None)
         except Exception:  # one odd server must not spoil the comparison
             log.exception("discovering %s failed", domain)
             return ServerFacts(domain, reachable=False)
@@ -198,17 +200,17 @@ class FollowersReader:
         """The server's published domain blocks (domain -> severity), or None when private."""
 
         def read() -> dict[str, str] | None:
-            server = self.checker._server_sync(domain, None)
+            server = self.checker.servers.server(domain, None)
             if server.client is None:
                 return None
             return self._blocks_sync(domain, server.client, keep_private=True)
 
-        return await self.checker._run(read)
+        return await self.checker.pool.run(read)
 
     def _blocks_sync(
         self, domain: str, client: MastodonClient, *, keep_private: bool = False
     ) -> Any:
-        now = self.checker._now()
+        now = self.checker.now()
         with self._blocks_lock:
             cached = self._blocks.get(domain)
         if cached is None or now - cached[0] > BLOCKS_TTL:

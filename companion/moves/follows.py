@@ -72,7 +72,7 @@ class FollowsUnreadableError(Exception):
 
 def _client(checker: MoveChecker, handle: Handle) -> MastodonClient | None:
     # The checker's discovery (host-meta, WebFinger, instance) and its gated session.
-    server = checker._server_sync(handle.domain, handle)
+    server = checker.servers.server(handle.domain, handle)
     return server.client if server.usable else None
 
 
@@ -115,7 +115,7 @@ async def public_moves(
         nonlocal done
         async with limiter:
             try:
-                outcome, target = await checker._run(_lookup_sync, checker, handle)
+                outcome, target = await checker.pool.run(_lookup_sync, checker, handle)
             except Exception:  # a lookup that fails is a row kept as it is, never a crash
                 log.exception("looking up %s failed", handle)
                 outcome, target = "unknown", None
@@ -193,7 +193,7 @@ def _count(value: Any) -> int:
 
 async def following(checker: MoveChecker, handle: Handle) -> FollowingList:
     """Whom ``handle`` follows, read page by page from its own server."""
-    return await checker._run(_following_sync, checker, handle)
+    return await checker.pool.run(_following_sync, checker, handle)
 
 
 def _counts_sync(checker: MoveChecker, handle: Handle) -> tuple[int, int] | None:
@@ -209,4 +209,4 @@ def _counts_sync(checker: MoveChecker, handle: Handle) -> tuple[int, int] | None
 
 async def account_counts(checker: MoveChecker, handle: Handle) -> tuple[int, int] | None:
     """(following, followers) of an account, or None when its server cannot say."""
-    return await checker._run(_counts_sync, checker, handle)
+    return await checker.pool.run(_counts_sync, checker, handle)

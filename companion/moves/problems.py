@@ -28,12 +28,13 @@ from mastodon.errors import (
 )
 from urllib3.exceptions import NameResolutionError, ProtocolError
 
-from companion.core.statuses import Answer
+from companion.core.move_facts import Answer
 from companion.i18n import N_, _
 from companion.i18n.dates import format_clock, format_day
 
-from .http import RateLimitedError, ResponseTooLargeError
+from .http import ResponseTooLargeError
 from .netguard import AddressRefusedError
+from .rate_limit import RateLimitedError
 
 
 class Trouble(StrEnum):

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from companion import texts
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.standins.discord import MemberSpec, Perm, UploadedFile
 from companion.standins.mastodon import MoveRefusedError
 from companion.standins.mastodon.follows import import_following

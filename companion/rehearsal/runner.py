@@ -35,7 +35,7 @@ from .guide import build_guide
 from .progress import Progress
 from .result import RehearsalOptions, RehearsalResult
 from .summary import summary_facts, summary_text
-from .transcript import collect_transcript
+from .transcript import collect_transcript, write_transcript
 from .world import (
     COMMUNITY,
     NEW_SERVER,
@@ -349,7 +349,7 @@ def _write_outputs(result: RehearsalResult, output: Path, plan: CampaignPlan) ->
             )
     result.files["latencies.csv"] = timings
     guide_built = result.guide is not None and result.guide.ok
-    md, html = result.transcript.write(output, plan, link_guide=guide_built)
+    md, html = write_transcript(result.transcript, output, plan, link_guide=guide_built)
     result.files["transcript.md"] = md
     result.files["transcript.html"] = html
 

@@ -6,8 +6,8 @@ from collections import Counter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from companion.core.move_status import MoveStatus
 from companion.core.roster import is_listed
-from companion.core.statuses import MoveStatus
 
 if TYPE_CHECKING:
     from .result import RehearsalResult

@@ -21,6 +21,8 @@ from companion import texts
 from companion.core.exports import ExportFile, export_roster
 from companion.core.handles import HandleError, normalise_domain
 from companion.core.models import Campaign, Member, Observation
+from companion.core.move_report import MoveReport
+from companion.core.move_status import MoveStatus
 from companion.core.reminders import (
     DueReminders,
     Figures,
@@ -32,7 +34,6 @@ from companion.core.reminders import (
     due_reminders,
     schedule_for,
 )
-from companion.core.statuses import MoveReport, MoveStatus
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.reports.progress import ProgressReport, build_progress
@@ -43,7 +44,7 @@ from companion.store import AsyncStore, ReminderRecord, Store
 if TYPE_CHECKING:
     from companion.core.clock import Clock
     from companion.moves import MoveChecker, ServerInfo
-    from companion.moves.checker import ProgressCallback
+    from companion.moves.recheck import ProgressCallback
     from companion.services.followers import FollowersService
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,10 @@ from companion.core.checklist import ChecklistItem, build_checklist
 from companion.core.cooldowns import check_wait
 from companion.core.handles import Handle, HandleError
 from companion.core.models import CachedAccount, Campaign, Member
+from companion.core.move_facts import CachedAccounts
+from companion.core.move_report import MoveReport
+from companion.core.move_status import MoveStatus
 from companion.core.roster import RosterEntry, is_findable
-from companion.core.statuses import CachedAccounts, MoveReport, MoveStatus
 from companion.errors import UserFacingError
 from companion.i18n import _, current_language
 from companion.services.guild_campaigns import GuildCampaigns

@@ -11,21 +11,17 @@ from hypothesis import strategies as st
 
 from companion.core.guide_links import STATUS_ANCHORS
 from companion.core.handles import Handle
-from companion.core.statuses import (
+from companion.core.move_facts import (
     AccountFacts,
     AliasAnswer,
     AliasFacts,
     Answer,
     MovedTarget,
     MoveFacts,
-    MoveReport,
-    MoveRules,
-    MoveStatus,
-    build_report,
-    decide,
-    followers_arrived,
-    moved_to_linked,
 )
+from companion.core.move_report import MoveReport, build_report
+from companion.core.move_rules import MoveRules, decide, followers_arrived, moved_to_linked
+from companion.core.move_status import MoveStatus
 
 T0 = datetime(2026, 8, 1, 12, 0, tzinfo=UTC)
 OLD = Handle("alice", "old.example")

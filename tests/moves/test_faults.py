@@ -12,7 +12,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from companion.core.statuses import AliasAnswer, MoveStatus
+from companion.core.move_facts import AliasAnswer
+from companion.core.move_status import MoveStatus
 from companion.moves import MoveChecker
 from companion.standins.mastodon import Fault, FaultKind
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from companion.core.handles import Handle
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.moves import MoveChecker
 from companion.standins.mastodon import DomainFront, Flavour, FrontMode, StandInStats
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.moves import MoveChecker
 from companion.standins.mastodon import Fault, FaultKind, Flavour
 

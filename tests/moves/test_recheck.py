@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from companion.core.handles import Handle
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.moves import MemberPair, MoveChecker
 from companion.standins.mastodon import Fault, FaultKind
 

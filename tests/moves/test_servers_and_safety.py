@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from companion.core.handles import Handle
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.moves import MemberPair, MoveChecker
 from companion.standins.mastodon import (
     DomainFront,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from companion.core.handles import Handle
-from companion.core.statuses import MoveReport, MoveStatus
+from companion.core.move_report import MoveReport
+from companion.core.move_status import MoveStatus
 from companion.moves import MoveChecker
 from companion.standins.mastodon import AuthorizedFetch, Fault, FaultKind, Flavour
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from companion.core.statuses import MoveStatus
+from companion.core.move_status import MoveStatus
 from companion.moves import MoveChecker
 from companion.standins.mastodon import Fault, FaultKind
 

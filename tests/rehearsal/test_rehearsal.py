@@ -19,9 +19,9 @@ import time
 
 import pytest
 
+from companion.core.move_status import MoveStatus
 from companion.core.reminders import STEMS, split_key
 from companion.core.roster import is_listed
-from companion.core.statuses import MoveStatus
 from companion.rehearsal import RehearsalOptions, RehearsalResult, rehearse_campaign
 from companion.rehearsal.community import Script
 from companion.rehearsal.world import ANNOUNCEMENTS_ID, NEW_SERVER
