@@ -1,7 +1,7 @@
 """Keep the message catalogs in step with the code: extract, update, check.
 
-``python -m companion.catalogs`` extracts every marked sentence (``N_``, ``NP_``, ``_``)
-and every command, group and option name of the command tree into
+``python -m companion.catalogs`` extracts every marked sentence (``N_``, ``NP_``, ``_``),
+every command, group and option name and every fixed choice of the command tree into
 ``companion/locales/messages.pot``, then merges it into each language's ``messages.po``
 (new sentences arrive untranslated, changed ones fuzzy, so the catalog test points at them).
 ``--check`` only reports whether the template is out of date (exit 1), for CI.
@@ -70,7 +70,25 @@ def extracted_template() -> Catalog:
         template.add(message, locations=[location], auto_comments=comments, context=context)
     for name, where in _command_names():
         template.add(name, context=NAME_CONTEXT, auto_comments=[f"Discord name in {where}"])
+    for name, where in _choice_names():
+        template.add(name, auto_comments=[f"Discord choice in {where}"])
     return template
+
+
+def _choice_names() -> Iterator[tuple[str, str]]:
+    """The fixed choices of options (``on``/``off``), translated like sentences.
+
+    The language choices are left out: each language is offered by its own name.
+    """
+    from companion.bot.commands import command_groups, walk_commands
+
+    for group in command_groups():
+        for command in walk_commands(group):
+            for param in command.parameters:
+                if param.name == "language":
+                    continue
+                for choice in param.choices:
+                    yield choice.name, f"/{command.qualified_name} {param.name}"
 
 
 def _render(catalog: Catalog) -> bytes:
