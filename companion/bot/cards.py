@@ -235,7 +235,7 @@ def privacy_card(data: dict[str, Any] | None, member: Member | None) -> discord.
 
     def yes_no(value: object) -> str:
         words = {True: texts.YES, False: texts.NO, None: texts.NOT_ASKED}
-        return _(words[value]) if value in words else str(value)  # type: ignore[index]
+        return _(words[value]) if value in words else str(value)
 
     embed.description = _(texts.PRIVACY_FIELDS).format(
         name=name_md(member.display_name),

@@ -354,7 +354,7 @@ def from_status(status: int, host: str, what: str) -> ServerProblem:
         status,
         host=host,
         what=what,
-        status=status,
+        code=status,
     )
 
 
