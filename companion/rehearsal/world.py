@@ -60,6 +60,7 @@ class CampaignPlan:
     deadline: datetime
     timezone: str
     guide_url: str
+    language: str = "en"  # the campaign's, and every simulated member's Discord app
 
 
 @dataclass
@@ -130,6 +131,7 @@ def rehearsal_settings(
             "deadline": plan.deadline,
             "timezone": plan.timezone,
             "guide_url": plan.guide_url,
+            "language": plan.language,
             "announcement_channel_id": ANNOUNCEMENTS_ID,
         },
     )
