@@ -23,6 +23,7 @@ from companion.core.move_facts import CachedAccounts
 from companion.core.move_report import MoveReport
 from companion.core.move_status import MoveStatus
 from companion.core.roster import RosterEntry, is_findable
+from companion.core.texts_reminders import SOME_NEW_SERVER
 from companion.errors import UserFacingError
 from companion.i18n import _, current_language
 from companion.services.guild_campaigns import GuildCampaigns
@@ -118,7 +119,7 @@ class MemberService:
         if old == new:
             campaign = await self.campaign(guild_id)
             raise UserFacingError(
-                _(texts.SAME_HANDLE).format(new_server=campaign.new_server or "the new server")
+                _(texts.SAME_HANDLE).format(new_server=campaign.new_server or _(SOME_NEW_SERVER))
             )
         for handle in (old, new):
             owner = await self.store.call(Store.member_by_handle, guild_id, handle)
