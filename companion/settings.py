@@ -35,6 +35,7 @@ from pydantic_settings import (
 
 from companion.core.handles import HandleError, normalise_domain
 from companion.core.models import Campaign
+from companion.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 ENV_PREFIX = "COMPANION_"
 DEFAULT_CONFIG_FILE = Path("companion.toml")
@@ -97,6 +98,14 @@ class CampaignSettings(BaseModel):
     timezone: str = Field(
         default="UTC", description="IANA time zone of the deadline, e.g. Europe/Berlin."
     )
+    language: str = Field(
+        default=DEFAULT_LANGUAGE,
+        description=(
+            "Language of the channel posts (announcement, reminders, roster, movers): "
+            + ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+            + ". Each member's own replies follow their Discord app."
+        ),
+    )
     guide_url: str = Field(
         default="http://127.0.0.1:8000/",
         description="Public address of the published member guide (links in every reply).",
@@ -135,6 +144,13 @@ class CampaignSettings(BaseModel):
             raise ValueError(
                 "is not an IANA time zone name (like Europe/Berlin or America/New_York)"
             ) from exc
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError("is not a language the bot speaks: use one of " + ", ".join(LANGUAGES))
         return value
 
     @field_validator("guide_url")

@@ -96,7 +96,9 @@ def test_no_import_circle_inside_the_package():
 def test_the_domain_core_imports_no_adapter_and_no_io_library():
     """companion/core knows neither Discord, nor HTTP, nor SQL: only itself and pure helpers."""
     # IDNA (punycode) rules and Unicode script data for domains: pure computation.
-    outside_allowed = {"idna", "fontTools"}
+    # companion.i18n (catalogs looked up in memory) and Babel (plural and date rules) are
+    # pure too: the core marks its sentences and formats dates in the reader's language.
+    outside_allowed = {"idna", "fontTools", "babel"}
     io_modules = {"sqlite3", "socket", "http", "ssl", "subprocess"}
     stdlib = set(sys.stdlib_module_names) - io_modules
     for name, path in module_files().items():
@@ -111,5 +113,8 @@ def test_the_domain_core_imports_no_adapter_and_no_io_library():
                 continue
             for source in sources:
                 top = source.split(".")[0]
-                ok = source.startswith("companion.core") or top in outside_allowed | stdlib
+                ok = (
+                    source.startswith(("companion.core", "companion.i18n"))
+                    or top in outside_allowed | stdlib
+                )
                 assert ok, f"{name} imports {source}"

@@ -20,6 +20,7 @@ from companion.bot.followers import FollowersButton
 from companion.bot.follows import FOLLOWS_BUTTONS
 from companion.bot.organiser_views import ORGANISER_BUTTONS
 from companion.bot.scheduler import Scheduler
+from companion.bot.translator import CatalogTranslator
 from companion.bot.views import MEMBER_BUTTONS
 from companion.core.clock import Clock
 from companion.services import Services, open_services
@@ -46,7 +47,12 @@ class CompanionBot(commands.Bot):
         self.scheduler = Scheduler(self, services) if run_background_tasks else None
 
     async def setup_hook(self) -> None:
-        """Register the command groups and the restart-safe buttons, then sync."""
+        """Register the command groups and the restart-safe buttons, then sync.
+
+        The translator runs at sync: every name and description goes to Discord in each
+        language we ship, so members' apps show the commands in their language.
+        """
+        await self.tree.set_translator(CatalogTranslator())
         await self.add_cog(MoveCog(self.services))
         await self.add_cog(CampaignCog(self.services))
         self.add_dynamic_items(

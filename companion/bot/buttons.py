@@ -14,7 +14,9 @@ from discord import ui
 
 from companion import texts
 from companion.bot.errors import report_error
+from companion.bot.language import speak_to
 from companion.errors import UserFacingError
+from companion.i18n import _
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -28,7 +30,7 @@ def services_of(interaction: discord.Interaction) -> Services:
 def guild_of(interaction: discord.Interaction) -> int:
     """The guild id, refusing direct messages."""
     if interaction.guild_id is None:
-        raise UserFacingError(texts.NOT_IN_GUILD)
+        raise UserFacingError(_(texts.NOT_IN_GUILD))
     return interaction.guild_id
 
 
@@ -37,11 +39,16 @@ class SafeButton:
 
     owner: int | None = None
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Answer the click in the clicker's Discord language (before any check speaks)."""
+        speak_to(interaction)
+        return True
+
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the clicker is the owner, then handle the click."""
         try:
             if self.owner is not None and interaction.user.id != self.owner:
-                raise UserFacingError(texts.NOT_YOURS)
+                raise UserFacingError(_(texts.NOT_YOURS))
             await self.handle(interaction)
         except Exception as exc:
             await report_error(interaction, exc)
@@ -67,7 +74,7 @@ class OwnedButton(SafeButton):
         self.owner = user_id
         super().__init__(  # type: ignore[call-arg]
             plain_button(
-                label=self.label, style=self.style, custom_id=f"mc:{self.prefix}:{user_id}"
+                label=_(self.label), style=self.style, custom_id=f"mc:{self.prefix}:{user_id}"
             )
         )
 
@@ -91,7 +98,7 @@ class OwnedChoice(SafeButton):
         self.choice = choice
         super().__init__(  # type: ignore[call-arg]
             plain_button(
-                label=self.labels[choice],
+                label=_(self.labels[choice]),
                 style=self.styles[choice],
                 custom_id=f"mc:{self.prefix}:{choice}:{user_id}",
             )

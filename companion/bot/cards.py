@@ -27,7 +27,8 @@ from companion.core.models import Campaign, Member
 from companion.core.move_report import MoveReport
 from companion.core.move_status import MoveStatus
 from companion.core.roster import RosterEntry
-from companion.core.text import discord_timestamp, escape_markdown, plural
+from companion.core.text import discord_timestamp, escape_markdown
+from companion.i18n import LANGUAGES, _, ngettext
 
 GREEN = discord.Colour(0x2E7D32)
 BLUE = discord.Colour(0x5865F2)
@@ -65,7 +66,7 @@ def name_md(name: str) -> str:
 
 def when_md(moment: datetime | None, style: str = "R") -> str:
     """A time every reader sees in their own zone."""
-    return discord_timestamp(moment, style) if moment else texts.STATUS_UNKNOWN_NUMBER
+    return discord_timestamp(moment, style) if moment else _(texts.STATUS_UNKNOWN_NUMBER)
 
 
 def freshness_note(member: Member, now: datetime) -> str:
@@ -73,12 +74,12 @@ def freshness_note(member: Member, now: datetime) -> str:
     cooldown = describe(CHECK_COOLDOWN)
     last = member.last_checked_at
     if last is None or not check_wait(last, now):  # the fresh check is the one under way
-        return texts.STATUS_BEING_CHECKED.format(cooldown=cooldown)
-    return texts.STATUS_RECENT.format(when=when_md(last), cooldown=cooldown)
+        return _(texts.STATUS_BEING_CHECKED).format(cooldown=cooldown)
+    return _(texts.STATUS_RECENT).format(when=when_md(last), cooldown=cooldown)
 
 
 def _number(value: int | None) -> str:
-    return f"{value:,}" if value is not None else texts.STATUS_UNKNOWN_NUMBER
+    return f"{value:,}" if value is not None else _(texts.STATUS_UNKNOWN_NUMBER)
 
 
 def status_card(
@@ -86,43 +87,45 @@ def status_card(
 ) -> discord.Embed:
     """The member's move at a glance: where it stands, what is done, what to do next."""
     embed = discord.Embed(
-        title=texts.STATUS_TITLE,
+        title=_(texts.STATUS_TITLE),
         description=f"{handle_md(member.old_handle)} → {handle_md(member.new_handle)}",
     )
     if report is None:
         embed.colour = GREY
-        embed.add_field(name=texts.STATUS_FIELD_STATUS, value=texts.STATUS_NEVER_CHECKED)
+        embed.add_field(name=_(texts.STATUS_FIELD_STATUS), value=_(texts.STATUS_NEVER_CHECKED))
     else:
         status = report.status
         embed.colour = _STATUS_COLOURS.get(status, GREY)
         embed.add_field(
-            name=texts.STATUS_FIELD_STATUS,
+            name=_(texts.STATUS_FIELD_STATUS),
             value=f"**{status.label}**\n{report.explanation}"[:1024],
             inline=False,
         )
         link = status_url(campaign.guide_url, status.value)
         embed.add_field(
-            name=texts.STATUS_FIELD_NEXT,
-            value=f"{report.next_step}\n[{texts.STATUS_GUIDE_BUTTON}]({link})"[:1024],
+            name=_(texts.STATUS_FIELD_NEXT),
+            value=f"{report.next_step}\n[{_(texts.STATUS_GUIDE_BUTTON)}]({link})"[:1024],
             inline=False,
         )
-    embed.add_field(name=texts.STATUS_FIELD_STEPS, value=checklist_lines(checklist), inline=False)
+    embed.add_field(
+        name=_(texts.STATUS_FIELD_STEPS), value=checklist_lines(checklist), inline=False
+    )
     followers_now = report.followers_now if report else None
     embed.add_field(
-        name=texts.STATUS_FIELD_FOLLOWERS,
-        value=texts.STATUS_FOLLOWERS.format(
+        name=_(texts.STATUS_FIELD_FOLLOWERS),
+        value=_(texts.STATUS_FOLLOWERS).format(
             before=_number(member.followers_before), now=_number(followers_now)
         ),
         inline=True,
     )
     checked = (
-        texts.STATUS_CHECKED.format(when=when_md(member.last_checked_at))
+        _(texts.STATUS_CHECKED).format(when=when_md(member.last_checked_at))
         if member.last_checked_at
-        else texts.STATUS_NEVER_CHECKED
+        else _(texts.STATUS_NEVER_CHECKED)
     )
     if report is not None and report.status.is_observation_gap and member.last_confirmed_at:
-        checked += "\n" + texts.STATUS_CONFIRMED.format(when=when_md(member.last_confirmed_at))
-    verified = texts.STATUS_VERIFIED if member.is_verified else texts.STATUS_NOT_VERIFIED
+        checked += "\n" + _(texts.STATUS_CONFIRMED).format(when=when_md(member.last_confirmed_at))
+    verified = _(texts.STATUS_VERIFIED) if member.is_verified else _(texts.STATUS_NOT_VERIFIED)
     embed.add_field(name="\u200b", value=f"{checked}\n{verified}", inline=True)
     _followers_notes(embed, member, report)
     return embed
@@ -133,13 +136,17 @@ def _followers_notes(embed: discord.Embed, member: Member, report: MoveReport | 
     if report is None:
         return
     if report.new_locked:
-        note = followers_texts.LOCKED_AFTER if member.has_moved else followers_texts.LOCKED_BEFORE
-        embed.add_field(name=followers_texts.TITLE, value=note, inline=False)
+        note = (
+            _(followers_texts.LOCKED_AFTER)
+            if member.has_moved
+            else _(followers_texts.LOCKED_BEFORE)
+        )
+        embed.add_field(name=_(followers_texts.TITLE), value=note, inline=False)
     again = may_move_again_at(report.old_software, member.moved_at)
     if again is not None and member.moved_at is not None:
         embed.add_field(
-            name=followers_texts.COOLDOWN_FIELD,
-            value=followers_texts.COOLDOWN.format(
+            name=_(followers_texts.COOLDOWN_FIELD),
+            value=_(followers_texts.COOLDOWN).format(
                 when=when_md(again, "D"),
                 software=SOFTWARE_NAMES.get(report.old_software or "", "The server"),
                 days=(again - member.moved_at).days,
@@ -153,8 +160,8 @@ def checklist_lines(items: list[ChecklistItem]) -> str:
     lines = []
     for item in items:
         mark = texts.STEP_DONE if item.done else texts.STEP_TODO
-        suffix = texts.CHECKLIST_BOT_MARK if item.by_bot else ""
-        lines.append(f"{mark} {texts.CHECKLIST_STEPS[item.key]}{suffix}")
+        suffix = _(texts.CHECKLIST_BOT_MARK) if item.by_bot else ""
+        lines.append(f"{mark} {_(texts.CHECKLIST_STEPS[item.key])}{suffix}")
     return "\n".join(lines)
 
 
@@ -162,27 +169,29 @@ def checklist_card(
     items: list[ChecklistItem], campaign: Campaign, report: MoveReport | None = None
 ) -> discord.Embed:
     """The personal checklist with a guide link per step (and the follow-approval warning)."""
-    embed = discord.Embed(title=texts.CHECKLIST_TITLE, description=texts.CHECKLIST_INTRO)
+    embed = discord.Embed(title=_(texts.CHECKLIST_TITLE), description=_(texts.CHECKLIST_INTRO))
     embed.colour = BLUE
     lines = []
     for item in items:
         mark = texts.STEP_DONE if item.done else texts.STEP_TODO
-        suffix = texts.CHECKLIST_BOT_MARK if item.by_bot else ""
+        suffix = _(texts.CHECKLIST_BOT_MARK) if item.by_bot else ""
         url = TOPICS[STEP_TOPICS[item.key]].url(campaign.guide_url)
-        lines.append(f"{mark} [{texts.CHECKLIST_STEPS[item.key]}]({url}){suffix}")
+        lines.append(f"{mark} [{_(texts.CHECKLIST_STEPS[item.key])}]({url}){suffix}")
     embed.add_field(name="\u200b", value="\n".join(lines)[:1024], inline=False)
     if report is not None and report.new_locked and report.moved is not True:
-        embed.add_field(name=followers_texts.TITLE, value=followers_texts.LOCKED_BEFORE)
+        embed.add_field(name=_(followers_texts.TITLE), value=_(followers_texts.LOCKED_BEFORE))
     return embed
 
 
 def verify_card(member: Member, code: str) -> discord.Embed:
     """How to prove ownership of the new account with the one-time code."""
     return discord.Embed(
-        title=texts.VERIFY_TITLE,
+        title=_(texts.VERIFY_TITLE),
         description=handle_md(member.new_handle)
         + "\n\n"
-        + texts.VERIFY_STEPS.format(code=code, expires=when_md(member.verify_code_expires_at, "f")),
+        + _(texts.VERIFY_STEPS).format(
+            code=code, expires=when_md(member.verify_code_expires_at, "f")
+        ),
         colour=BLUE,
     )
 
@@ -194,11 +203,11 @@ def roster_page(
     pages = max(1, -(-len(entries) // ROSTER_PAGE_SIZE))
     page = min(max(page, 1), pages)
     embed = discord.Embed(
-        title=texts.ROSTER_TITLE.format(community=escape_markdown(campaign.community_name)),
+        title=_(texts.ROSTER_TITLE).format(community=escape_markdown(campaign.community_name)),
         colour=GREEN,
     )
     if not entries:
-        embed.description = texts.ROSTER_EMPTY
+        embed.description = _(texts.ROSTER_EMPTY)
         return embed, 1
     start = (page - 1) * ROSTER_PAGE_SIZE
     lines = [
@@ -207,7 +216,7 @@ def roster_page(
     ]
     embed.description = "\n".join(lines)
     embed.set_footer(
-        text=plural(len(entries), *texts.ROSTER_FOOTER).format(
+        text=ngettext(texts.ROSTER_FOOTER, len(entries)).format(
             page=page,
             pages=pages,
             count=len(entries),
@@ -219,67 +228,70 @@ def roster_page(
 
 def privacy_card(data: dict[str, Any] | None, member: Member | None) -> discord.Embed:
     """Everything stored about the member, in plain words."""
-    embed = discord.Embed(title=texts.PRIVACY_TITLE, colour=BLUE)
+    embed = discord.Embed(title=_(texts.PRIVACY_TITLE), colour=BLUE)
     if data is None or member is None:
-        embed.description = texts.PRIVACY_NOTHING
+        embed.description = _(texts.PRIVACY_NOTHING)
         return embed
 
     def yes_no(value: object) -> str:
-        return {True: "yes", False: "no", None: "not asked yet"}.get(value, str(value))  # type: ignore[call-overload]
+        words = {True: texts.YES, False: texts.NO, None: texts.NOT_ASKED}
+        return _(words[value]) if value in words else str(value)
 
-    embed.description = texts.PRIVACY_FIELDS.format(
+    embed.description = _(texts.PRIVACY_FIELDS).format(
         name=name_md(member.display_name),
         old=handle_md(member.old_handle),
         new=handle_md(member.new_handle),
         linked=when_md(member.linked_at, "f"),
-        verified=when_md(member.verified_at, "f") if member.verified_at else "no",
+        verified=when_md(member.verified_at, "f") if member.verified_at else _(texts.NO),
         consent=yes_no(member.roster_consent),
         dm=yes_no(member.dm_reminders),
         followers=_number(member.followers_before),
         checks=len(data["checks"]),
         steps=len(data["checklist"]),
         dms=len(data["direct_messages"]),
+        language=LANGUAGES.get(member.language, member.language),
     )
     saved = data.get("followers_list")
     if saved:
         embed.add_field(
-            name=followers_texts.TITLE,
-            value=followers_texts.PRIVACY_LIST.format(
+            name=_(followers_texts.TITLE),
+            value=ngettext(followers_texts.PRIVACY_LIST, saved["total"]).format(
                 count=f"{saved['total']:,}",
                 old=handle_md(Handle.try_parse(saved["account"]) or saved["account"]),
                 when=when_md(datetime.fromisoformat(saved["saved_at"]), "f"),
             ),
             inline=False,
         )
-    embed.add_field(name="\u200b", value=texts.PRIVACY_WHY, inline=False)
+    embed.add_field(name="\u200b", value=_(texts.PRIVACY_WHY), inline=False)
     return embed
 
 
 def campaign_card(campaign: Campaign) -> discord.Embed:
     """The campaign's settings for organisers."""
-    embed = discord.Embed(title=texts.SHOW_TITLE, colour=BLUE)
+    embed = discord.Embed(title=_(texts.SHOW_TITLE), colour=BLUE)
     if not campaign.is_configured:
-        embed.description = texts.SHOW_NOT_CONFIGURED
+        embed.description = _(texts.SHOW_NOT_CONFIGURED)
     rows = {
-        "Community": escape_markdown(campaign.community_name),
-        "From": f"`{campaign.old_server}`" if campaign.old_server else texts.NONE_SET,
-        "To": f"`{campaign.new_server}`" if campaign.new_server else texts.NONE_SET,
-        "Deadline": (
+        texts.SHOW_COMMUNITY: escape_markdown(campaign.community_name),
+        texts.SHOW_FROM: f"`{campaign.old_server}`" if campaign.old_server else _(texts.NONE_SET),
+        texts.SHOW_TO: f"`{campaign.new_server}`" if campaign.new_server else _(texts.NONE_SET),
+        texts.SHOW_DEADLINE: (
             f"{when_md(campaign.deadline, 'F')} ({campaign.timezone}, {when_md(campaign.deadline)})"
             if campaign.deadline
-            else texts.NONE_SET
+            else _(texts.NONE_SET)
         ),
-        "Channel": f"<#{campaign.announcement_channel_id}>"
+        texts.SHOW_CHANNEL: f"<#{campaign.announcement_channel_id}>"
         if campaign.announcement_channel_id
-        else texts.NONE_SET,
-        "Roster channel": f"<#{campaign.roster_channel}>"
+        else _(texts.NONE_SET),
+        texts.SHOW_ROSTER_CHANNEL: f"<#{campaign.roster_channel}>"
         if campaign.roster_channel
-        else texts.NONE_SET,
-        "Organiser role": f"<@&{campaign.organiser_role_id}>"
+        else _(texts.NONE_SET),
+        texts.SHOW_ROLE: f"<@&{campaign.organiser_role_id}>"
         if campaign.organiser_role_id
-        else texts.NONE_SET,
-        "Guide": campaign.guide_url,
+        else _(texts.NONE_SET),
+        texts.SHOW_LANGUAGE: LANGUAGES.get(campaign.language, campaign.language),
+        texts.SHOW_GUIDE: campaign.guide_url,
     }
     for name, value in rows.items():
-        embed.add_field(name=name, value=value, inline=True)
+        embed.add_field(name=_(name), value=value, inline=True)
     return embed

@@ -14,7 +14,9 @@ import discord
 from discord import app_commands
 
 from companion import texts
+from companion.bot.language import speak_to
 from companion.errors import UserFacingError
+from companion.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +36,13 @@ def message_for(error: BaseException) -> str | None:
     if isinstance(error, UserFacingError):
         return error.message
     if isinstance(error, NotOrganiserError):
-        return texts.NOT_ORGANISER
+        return _(texts.NOT_ORGANISER)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return texts.NOT_IN_GUILD
+        return _(texts.NOT_IN_GUILD)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return texts.COOLDOWN.format(seconds=max(1, round(error.retry_after)))
+        return _(texts.COOLDOWN).format(seconds=max(1, round(error.retry_after)))
     if isinstance(error, discord.HTTPException) and error.status < 500:
-        return texts.DISCORD_ERROR.format(detail=f"code {error.code}")
+        return _(texts.DISCORD_ERROR).format(detail=f"code {error.code}")
     return None
 
 
@@ -57,7 +59,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             interaction.user.id,
             exc_info=error,
         )
-        message = texts.GENERIC_ERROR
+        message = _(texts.GENERIC_ERROR)
     else:
         log.info("Refused %s for user %s: %s", _what(interaction), interaction.user.id, message)
     await send_ephemeral(interaction, message)
@@ -88,7 +90,21 @@ def _custom_id(interaction: discord.Interaction) -> str | None:
 
 
 class CompanionTree(app_commands.CommandTree):
-    """The command tree with our error handler."""
+    """The command tree with our error handler, speaking each member's language."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every command (and autocomplete) answers in the member's Discord language.
+
+        The language is also kept on the member's row, so the reminders the bot sends them
+        by direct message later, outside any interaction, are in it too.
+        """
+        language = speak_to(interaction)
+        services = getattr(interaction.client, "services", None)
+        if interaction.guild_id is not None and services is not None:
+            await services.members.remember_language(
+                interaction.guild_id, interaction.user.id, language
+            )
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -21,6 +21,7 @@ from companion.bot import cards
 from companion.bot.buttons import OwnedButton, guild_of, services_of
 from companion.core.followers import STILL_ARRIVING_FOR, CommunityFollowers, FollowersComparison
 from companion.core.text import escape_markdown
+from companion.i18n import _, ngettext
 from companion.moves.followers import ReadProgress
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class FollowersButton(
 
     def __init__(self, user_id: int, *, moved: bool = False) -> None:
         super().__init__(user_id)
-        self.item.label = texts.COMPARE_BUTTON if moved else texts.SAVE_BUTTON
+        self.item.label = _(texts.COMPARE_BUTTON) if moved else _(texts.SAVE_BUTTON)
 
     @classmethod
     async def from_custom_id(
@@ -66,10 +67,10 @@ async def run_followers(
     member = await services.members.member(guild_id, user_id)
     saved = await services.followers.saved(guild_id, user_id)
     if not member.has_moved and saved is not None and not save_again:
-        _, kept = saved
+        _record, kept = saved
         await _deliver(
             interaction,
-            content=texts.SAVED_ALREADY.format(
+            content=ngettext(texts.SAVED_ALREADY, kept.count).format(
                 count=f"{kept.count:,}",
                 old=cards.handle_md(member.old_handle),
                 when=cards.when_md(kept.saved_at),
@@ -103,7 +104,7 @@ async def _show_progress(
     while True:
         await asyncio.sleep(PROGRESS_EVERY)
         expected = f"{progress.expected:,}" if progress.expected is not None else "?"
-        template = texts.READING_NEW if moved else texts.READING
+        template = _(texts.READING_NEW) if moved else _(texts.READING)
         content = template.format(server=server, done=f"{progress.done:,}", expected=expected)
         try:
             await interaction.edit_original_response(content=content)
@@ -116,19 +117,19 @@ async def _send_saved(interaction: discord.Interaction, outcome: SavedOutcome) -
     if outcome.saved is None:
         await _deliver(
             interaction,
-            content=texts.HIDDEN.format(old=old),
+            content=_(texts.HIDDEN).format(old=old),
             view=followers_view(interaction.user.id, moved=False),
         )
         return
-    content = texts.SAVED.format(
+    content = ngettext(texts.SAVED, outcome.saved.count).format(
         count=f"{outcome.saved.count:,}", old=old, when=cards.when_md(outcome.saved.saved_at)
     )
     if outcome.truncated and outcome.expected is not None:
-        content += texts.SAVED_TRUNCATED.format(
+        content += _(texts.SAVED_TRUNCATED).format(
             expected=f"{outcome.expected:,}", count=f"{outcome.saved.count:,}"
         )
     if outcome.new_locked:
-        content += "\n\n" + texts.LOCKED_BEFORE
+        content += "\n\n" + _(texts.LOCKED_BEFORE)
     await _deliver(interaction, content=content)
 
 
@@ -136,9 +137,9 @@ def comparison_card(outcome: ComparedOutcome) -> discord.Embed:
     """The comparison at a glance: counts, the groups left behind with reasons, next steps."""
     result: FollowersComparison = outcome.comparison
     embed = discord.Embed(
-        title=texts.TITLE, colour=cards.GREEN if not result.groups else cards.AMBER
+        title=_(texts.TITLE), colour=cards.GREEN if not result.groups else cards.AMBER
     )
-    embed.description = texts.RESULT.format(
+    embed.description = ngettext(texts.RESULT, result.saved).format(
         saved=f"{result.saved:,}",
         saved_when=cards.when_md(result.saved_at),
         arrived=f"{result.arrived:,}",
@@ -147,26 +148,30 @@ def comparison_card(outcome: ComparedOutcome) -> discord.Embed:
         arriving=f"{result.still_arriving:,}",
     )
     if not result.groups:
-        embed.add_field(name="\u200b", value=texts.NOTHING_LEFT, inline=False)
+        embed.add_field(name="\u200b", value=_(texts.NOTHING_LEFT), inline=False)
         return embed
     lines = [
-        texts.GROUP_LINE.format(
+        _(texts.GROUP_LINE).format(
             count=f"{group.count:,}",
             domain=group.domain,
             software=escape_markdown(group.software, 40),
-            reason=texts.REASONS[group.reason],
+            reason=_(texts.REASONS[group.reason]),
         )
         for group in result.groups[:MAX_GROUP_LINES]
     ]
     if len(result.groups) > MAX_GROUP_LINES:
-        lines.append(texts.MORE_GROUPS.format(count=len(result.groups) - MAX_GROUP_LINES))
+        lines.append(
+            ngettext(texts.MORE_GROUPS, len(result.groups) - MAX_GROUP_LINES).format(
+                count=len(result.groups) - MAX_GROUP_LINES
+            )
+        )
     embed.add_field(name="\u200b", value="\n".join(lines)[:1024], inline=False)
     notes = []
     if result.still_arriving:
-        notes.append(texts.RESULT_ARRIVING_NOTE.format(days=STILL_ARRIVING_FOR.days))
+        notes.append(_(texts.RESULT_ARRIVING_NOTE).format(days=STILL_ARRIVING_FOR.days))
     if outcome.new_locked:
-        notes.append(texts.LOCKED_AFTER)
-    notes.append(texts.CSV_NOTE)
+        notes.append(_(texts.LOCKED_AFTER))
+    notes.append(_(texts.CSV_NOTE))
     embed.add_field(name="\u200b", value="\n\n".join(notes)[:1024], inline=False)
     return embed
 
@@ -203,10 +208,10 @@ async def _deliver(
 def add_community_followers(embed: discord.Embed, picture: CommunityFollowers) -> None:
     """The organisers' followers picture: totals and where most were left behind, and why."""
     if picture.members == 0:
-        embed.add_field(name=texts.PROGRESS_TITLE, value=texts.PROGRESS_NONE, inline=False)
+        embed.add_field(name=_(texts.PROGRESS_TITLE), value=_(texts.PROGRESS_NONE), inline=False)
         return
     lines = [
-        texts.PROGRESS.format(
+        ngettext(texts.PROGRESS, picture.members).format(
             members=picture.members,
             saved=f"{picture.saved:,}",
             arrived=f"{picture.arrived:,}",
@@ -216,15 +221,15 @@ def add_community_followers(embed: discord.Embed, picture: CommunityFollowers) -
     ]
     top = picture.top_servers()
     if top:
-        lines.append(texts.PROGRESS_TOP)
+        lines.append(_(texts.PROGRESS_TOP))
         lines += [
-            texts.PROGRESS_TOP_LINE.format(
-                domain=domain, count=f"{count:,}", reason=texts.REASONS[reason]
+            _(texts.PROGRESS_TOP_LINE).format(
+                domain=domain, count=f"{count:,}", reason=_(texts.REASONS[reason])
             )
             for domain, reason, count in top
         ]
-        lines.append(texts.PROGRESS_HINT)
-    embed.add_field(name=texts.PROGRESS_TITLE, value="\n".join(lines)[:1024], inline=False)
+        lines.append(_(texts.PROGRESS_HINT))
+    embed.add_field(name=_(texts.PROGRESS_TITLE), value="\n".join(lines)[:1024], inline=False)
 
 
 def followers_view(user_id: int, *, moved: bool) -> ui.View:

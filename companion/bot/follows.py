@@ -21,6 +21,7 @@ from companion.bot.views import OwnedButton, guild_of, services_of
 from companion.core.exports import FOLLOWING_PREFIX, LISTS_PREFIX, ExportFile
 from companion.core.follows_file import MAX_UPLOAD_BYTES
 from companion.errors import UserFacingError
+from companion.i18n import _
 from companion.services.follows import MendReport, combine, read_upload
 
 if TYPE_CHECKING:
@@ -36,11 +37,11 @@ _MB = 1024 * 1024
 async def read_attachment(attachment: discord.Attachment) -> bytes:
     """The uploaded file's bytes, refusing a huge one before downloading it."""
     if attachment.size > MAX_UPLOAD_BYTES:
-        raise UserFacingError(texts.FOLLOWS_TOO_BIG.format(size=round(attachment.size / _MB)))
+        raise UserFacingError(_(texts.FOLLOWS_TOO_BIG).format(size=round(attachment.size / _MB)))
     try:
         return await asyncio.wait_for(attachment.read(), DOWNLOAD_TIMEOUT)
     except (discord.HTTPException, TimeoutError) as exc:
-        raise UserFacingError(texts.FOLLOWS_UNREADABLE_UPLOAD) from exc
+        raise UserFacingError(_(texts.FOLLOWS_UNREADABLE_UPLOAD)) from exc
 
 
 def discord_files(interaction: discord.Interaction, files: list[ExportFile]) -> list[discord.File]:
@@ -49,7 +50,7 @@ def discord_files(interaction: discord.Interaction, files: list[ExportFile]) -> 
     total = sum(len(f.content) for f in files)
     if total > limit or len(files) > MAX_FILES_PER_MESSAGE:
         raise UserFacingError(
-            texts.FOLLOWS_TOO_LARGE_TO_SEND.format(
+            _(texts.FOLLOWS_TOO_LARGE_TO_SEND).format(
                 size=max(1, round(total / _MB)), limit=round(limit / _MB)
             )
         )
@@ -119,7 +120,7 @@ class LookupButton(
             if re.match(rf"({FOLLOWING_PREFIX}|{LISTS_PREFIX})_.*\.csv$", a.filename)
         ]
         if not attached:
-            raise UserFacingError(texts.MEND_LOOKUP_NO_FILE)
+            raise UserFacingError(_(texts.MEND_LOOKUP_NO_FILE))
         file = combine([read_upload(await read_attachment(a)) for a in attached])
         await interaction.response.defer(ephemeral=True, thinking=True)
         last = 0.0
@@ -131,7 +132,7 @@ class LookupButton(
                 return
             last = now
             await interaction.edit_original_response(
-                content=texts.MEND_LOOKUP_PROGRESS.format(done=done, total=total)
+                content=_(texts.MEND_LOOKUP_PROGRESS).format(done=done, total=total)
             )
 
         report = await services.follows.mend(

@@ -17,22 +17,23 @@ from companion.bot.permissions import require_organiser
 from companion.core.models import Member, Observation
 from companion.core.move_status import MoveStatus
 from companion.core.reminders import split_key
-from companion.core.text import discord_timestamp, escape_markdown, plural
+from companion.core.text import discord_timestamp, escape_markdown
 from companion.errors import UserFacingError
+from companion.i18n import LANGUAGES, N_, _, ngettext
 from companion.reports.progress import ProgressReport
 
 if TYPE_CHECKING:
     from companion.services.campaigns import PendingSetup, ReminderPlan
 
 REMINDER_LABELS = {
-    "announce": "Announcement (14 days before)",
-    "d-7": "7 days before",
-    "d-3": "3 days before",
-    "d-1": "1 day before",
-    "d0": "On the day",
-    "d+1": "1 day after",
-    "d+7": "7 days after",
-    "d+30": "30 days after",
+    "announce": N_("Announcement (14 days before)"),
+    "d-7": N_("7 days before"),
+    "d-3": N_("3 days before"),
+    "d-1": N_("1 day before"),
+    "d0": N_("On the day"),
+    "d+1": N_("1 day after"),
+    "d+7": N_("7 days after"),
+    "d+30": N_("30 days after"),
 }
 FIELD_LIMIT = 1024
 # Four fields of help stay well inside Discord's 6,000 characters per embed.
@@ -41,7 +42,7 @@ MAX_HELP_FIELDS = 4
 
 def reminder_label(stem: str) -> str:
     """A reminder's name as organisers read it."""
-    return REMINDER_LABELS.get(stem, stem)
+    return _(REMINDER_LABELS[stem]) if stem in REMINDER_LABELS else stem
 
 
 @cache
@@ -65,12 +66,12 @@ def _status_label(value: str) -> str:
 
 def _deadline_line(days_left: int | None) -> str:
     if days_left is None:
-        return texts.PROGRESS_DAYS_LEFT.format(days=texts.NONE_SET)
+        return _(texts.PROGRESS_DAYS_LEFT).format(days=_(texts.NONE_SET))
     if days_left < 0:
-        return plural(-days_left, *texts.PROGRESS_DAYS_PAST).format(days=-days_left)
+        return ngettext(texts.PROGRESS_DAYS_PAST, -days_left).format(days=-days_left)
     if days_left == 0:
-        return texts.PROGRESS_DEADLINE_TODAY
-    return texts.PROGRESS_DAYS_LEFT.format(days=days_left)
+        return _(texts.PROGRESS_DEADLINE_TODAY)
+    return _(texts.PROGRESS_DAYS_LEFT).format(days=days_left)
 
 
 def setup_summary(pending: PendingSetup) -> discord.Embed:
@@ -78,8 +79,8 @@ def setup_summary(pending: PendingSetup) -> discord.Embed:
     campaign = pending.campaign
     assert campaign.deadline is not None
     embed = discord.Embed(
-        title=texts.SETUP_SUMMARY_TITLE,
-        description=texts.SETUP_SUMMARY.format(
+        title=_(texts.SETUP_SUMMARY_TITLE),
+        description=_(texts.SETUP_SUMMARY).format(
             community=escape_markdown(campaign.community_name),
             old=f"`{campaign.old_server}`",
             old_version=escape_markdown(pending.old_info.describe(), 80),
@@ -89,10 +90,11 @@ def setup_summary(pending: PendingSetup) -> discord.Embed:
             relative=discord_timestamp(campaign.deadline, "R"),
             channel=f"<#{campaign.announcement_channel_id}>"
             if campaign.announcement_channel_id
-            else texts.NONE_SET,
+            else _(texts.NONE_SET),
             role=f"<@&{campaign.organiser_role_id}>"
             if campaign.organiser_role_id
-            else texts.NONE_SET,
+            else _(texts.NONE_SET),
+            language=LANGUAGES.get(campaign.language, campaign.language),
         ),
         colour=cards.AMBER if pending.warnings else cards.BLUE,
     )
@@ -104,8 +106,8 @@ def setup_summary(pending: PendingSetup) -> discord.Embed:
 def progress_card(report: ProgressReport) -> discord.Embed:
     """Counts per status, shares, moves per day and who needs help."""
     embed = discord.Embed(
-        title=texts.PROGRESS_TITLE.format(community=escape_markdown(report.community))[:256],
-        description=texts.PROGRESS_SUMMARY.format(
+        title=_(texts.PROGRESS_TITLE).format(community=escape_markdown(report.community))[:256],
+        description=_(texts.PROGRESS_SUMMARY).format(
             linked=report.linked,
             verified=report.verified,
             verified_share=f"{report.share_verified:.0%}",
@@ -118,10 +120,10 @@ def progress_card(report: ProgressReport) -> discord.Embed:
     counts = "\n".join(
         f"{_status_label(status)}: {count}" for status, count in report.status_counts.items()
     )
-    embed.add_field(name=texts.PROGRESS_COUNTS, value=counts or "-", inline=True)
+    embed.add_field(name=_(texts.PROGRESS_COUNTS), value=counts or "-", inline=True)
     recent = report.daily_moves[-7:]
     per_day = "\n".join(f"{day:%a %d %b}: {count}" for day, count in recent)
-    embed.add_field(name=texts.PROGRESS_PER_DAY, value=per_day or "-", inline=True)
+    embed.add_field(name=_(texts.PROGRESS_PER_DAY), value=per_day or "-", inline=True)
     lines = [
         f"**{cards.name_md(item.display_name)}**: {item.detail} → {item.fix}"
         for item in report.needs_help
@@ -130,16 +132,16 @@ def progress_card(report: ProgressReport) -> discord.Embed:
     shown = sum(len(field.split("\n")) for field in fields)
     while fields and shown < len(lines):
         # Say how many are left in the last field, dropping its last line if need be.
-        more = texts.PROGRESS_HELP_MORE.format(count=len(lines) - shown)
+        more = _(texts.PROGRESS_HELP_MORE).format(count=len(lines) - shown)
         if len(fields[-1]) + 1 + len(more) <= FIELD_LIMIT:
             fields[-1] += "\n" + more
             break
         last = fields[-1].split("\n")
         fields[-1] = "\n".join(last[:-1])
         shown -= 1
-    for index, value in enumerate(fields or [texts.PROGRESS_HELP_NONE]):
+    for index, value in enumerate(fields or [_(texts.PROGRESS_HELP_NONE)]):
         embed.add_field(
-            name=texts.PROGRESS_HELP if index == 0 else "\u200b", value=value, inline=False
+            name=_(texts.PROGRESS_HELP) if index == 0 else "\u200b", value=value, inline=False
         )
     return embed
 
@@ -165,9 +167,9 @@ def pack_lines(lines: list[str], limit: int, max_chunks: int) -> list[str]:
 
 def schedule_card(plan: ReminderPlan) -> discord.Embed:
     """Every reminder with its time and whether it went out."""
-    embed = discord.Embed(title=texts.REMIND_TITLE, colour=cards.BLUE)
+    embed = discord.Embed(title=_(texts.REMIND_TITLE), colour=cards.BLUE)
     if plan.schedule is None:
-        embed.description = texts.NO_CAMPAIGN
+        embed.description = _(texts.NO_CAMPAIGN)
         return embed
     lines = []
     for reminder in plan.schedule.reminders:
@@ -175,14 +177,16 @@ def schedule_card(plan: ReminderPlan) -> discord.Embed:
         when = discord_timestamp(reminder.due_at, "f")
         label = reminder_label(reminder.stem)
         if record is None:
-            lines.append(texts.REMIND_LINE_DUE.format(mark=texts.STEP_TODO, label=label, when=when))
+            lines.append(
+                _(texts.REMIND_LINE_DUE).format(mark=texts.STEP_TODO, label=label, when=when)
+            )
         elif record.message_id == 0:
             lines.append(
-                texts.REMIND_LINE_SKIPPED.format(mark=texts.STEP_DONE, label=label, when=when)
+                _(texts.REMIND_LINE_SKIPPED).format(mark=texts.STEP_DONE, label=label, when=when)
             )
         else:
             lines.append(
-                texts.REMIND_LINE_SENT.format(mark=texts.STEP_DONE, label=label, when=when)
+                _(texts.REMIND_LINE_SENT).format(mark=texts.STEP_DONE, label=label, when=when)
             )
     older = sorted(k for k in plan.sent if split_key(k)[1] != plan.schedule.deadline_date)
     if older:
@@ -194,27 +198,27 @@ def schedule_card(plan: ReminderPlan) -> discord.Embed:
 def member_card(member: Member, history: list[Observation]) -> discord.Embed:
     """An organiser's view of one member."""
     embed = discord.Embed(
-        title=texts.MEMBER_TITLE.format(name=cards.name_md(member.display_name))[:256],
+        title=_(texts.MEMBER_TITLE).format(name=cards.name_md(member.display_name))[:256],
         description=f"{cards.handle_md(member.old_handle)} → {cards.handle_md(member.new_handle)}",
         colour=cards.BLUE,
     )
     embed.add_field(
-        name=texts.STATUS_FIELD_STATUS,
+        name=_(texts.STATUS_FIELD_STATUS),
         value=_status_label(member.last_status or "unchecked"),
         inline=True,
     )
     embed.add_field(
         name="Verified",
-        value=cards.when_md(member.verified_at, "f") if member.verified_at else "no",
+        value=cards.when_md(member.verified_at, "f") if member.verified_at else _(texts.NO),
         inline=True,
     )
     embed.add_field(
-        name=texts.STATUS_FIELD_FOLLOWERS,
+        name=_(texts.STATUS_FIELD_FOLLOWERS),
         value=f"{member.followers_before:,}" if member.followers_before is not None else "-",
         inline=True,
     )
     lines = [f"{discord_timestamp(o.checked_at, 'f')}: {_status_label(o.status)}" for o in history]
-    embed.add_field(name=texts.MEMBER_HISTORY, value="\n".join(lines) or "-", inline=False)
+    embed.add_field(name=_(texts.MEMBER_HISTORY), value="\n".join(lines) or "-", inline=False)
     return embed
 
 
@@ -231,7 +235,7 @@ class SetupButton(
         yes = choice == "yes"
         super().__init__(
             ui.Button(
-                label=texts.SETUP_CONFIRM if yes else texts.SETUP_CANCEL,
+                label=_(texts.SETUP_CONFIRM) if yes else _(texts.SETUP_CANCEL),
                 style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
                 custom_id=f"mc:setup:{choice}:{token}",
             )
@@ -251,12 +255,12 @@ class SetupButton(
         if self.choice == "no":
             services.campaigns.cancel_setup(self.token)
             await interaction.response.edit_message(
-                content=texts.SETUP_CANCELLED, embed=None, view=None
+                content=_(texts.SETUP_CANCELLED), embed=None, view=None
             )
             return
         campaign = await services.campaigns.confirm_setup(guild_of(interaction), self.token)
         await interaction.response.edit_message(
-            content=texts.SETUP_SAVED, embed=cards.campaign_card(campaign), view=None
+            content=_(texts.SETUP_SAVED), embed=cards.campaign_card(campaign), view=None
         )
         scheduler = getattr(interaction.client, "scheduler", None)
         if scheduler is not None:
@@ -270,7 +274,7 @@ class UnlinkButton(SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:unl
         self.target = user_id
         super().__init__(
             ui.Button(
-                label=texts.MEMBER_UNLINK,
+                label=_(texts.MEMBER_UNLINK),
                 style=discord.ButtonStyle.danger,
                 custom_id=f"mc:unlink:{user_id}",
             )
@@ -288,12 +292,12 @@ class UnlinkButton(SafeButton, ui.DynamicItem[ui.Button[Any]], template=r"mc:unl
         services = services_of(interaction)
         await require_organiser(interaction, services)
         guild_id = guild_of(interaction)
-        member, _ = await services.campaigns.member_history(guild_id, self.target)
+        member, _history = await services.campaigns.member_history(guild_id, self.target)
         if member is None:
-            raise UserFacingError(texts.MEMBER_NOT_LINKED.format(name=f"<@{self.target}>"))
+            raise UserFacingError(_(texts.MEMBER_NOT_LINKED).format(name=f"<@{self.target}>"))
         await services.campaigns.unlink(guild_id, self.target)
         await interaction.response.edit_message(
-            content=texts.MEMBER_UNLINKED.format(name=cards.name_md(member.display_name)),
+            content=_(texts.MEMBER_UNLINKED).format(name=cards.name_md(member.display_name)),
             embed=None,
             view=None,
         )

@@ -8,6 +8,7 @@ import discord
 
 from companion import texts
 from companion.bot.errors import NotOrganiserError
+from companion.i18n import _
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -29,4 +30,4 @@ async def is_organiser(interaction: discord.Interaction, services: Services) -> 
 async def require_organiser(interaction: discord.Interaction, services: Services) -> None:
     """Refuse anyone else, even when an admin made the command visible to them."""
     if not await is_organiser(interaction, services):
-        raise NotOrganiserError(texts.NOT_ORGANISER)
+        raise NotOrganiserError(_(texts.NOT_ORGANISER))

@@ -26,6 +26,7 @@ from companion.core.models import Campaign
 from companion.core.reminders import Reminder, reference_line
 from companion.core.roster import DISCORD_MESSAGE_LIMIT, RosterEntry, roster_line, roster_pages
 from companion.core.text import escape_markdown
+from companion.i18n import _, use_language
 from companion.store import RosterPost, Store
 
 if TYPE_CHECKING:
@@ -64,15 +65,15 @@ MAX_PINS_REACHED = 30003
 def pin_failure(exc: discord.HTTPException) -> str:
     """Why pinning failed, in the organiser's words: each cause has its own remedy."""
     if isinstance(exc, discord.Forbidden):
-        return texts.ANNOUNCE_NOT_PINNED
+        return _(texts.ANNOUNCE_NOT_PINNED)
     if exc.code == MAX_PINS_REACHED:
-        return texts.ANNOUNCE_PIN_LIMIT
+        return _(texts.ANNOUNCE_PIN_LIMIT)
     if isinstance(exc, discord.NotFound):
-        return texts.ANNOUNCE_PIN_GONE
+        return _(texts.ANNOUNCE_PIN_GONE)
     if isinstance(exc, discord.DiscordServerError):
-        return texts.ANNOUNCE_PIN_DOWN
+        return _(texts.ANNOUNCE_PIN_DOWN)
     detail = escape_markdown(exc.text, 120) or f"HTTP {exc.status}"
-    return texts.ANNOUNCE_PIN_REFUSED.format(detail=detail)
+    return _(texts.ANNOUNCE_PIN_REFUSED).format(detail=detail)
 
 
 def guild_channel(
@@ -113,7 +114,8 @@ async def _send_claimed_reminder(
 ) -> Outcome:
     """Post a reminder already claimed, marked with its reference, and record the message."""
     guild_id = campaign.guild_id
-    message = await services.campaigns.reminder_message(campaign, reminder, previous_deadline)
+    with use_language(campaign.language):  # a channel post speaks the campaign's language
+        message = await services.campaigns.reminder_message(campaign, reminder, previous_deadline)
     embed = discord.Embed(
         title=message.title[:256], description="\n".join(message.lines)[:4096], colour=cards.BLUE
     )
@@ -165,7 +167,8 @@ async def _send_claimed_dm(
     channel: discord.DMChannel | None = None,
 ) -> str:
     """Send one claimed direct message, marked with its reference, and record how it went."""
-    message = await services.campaigns.dm_for(campaign, reminder, member)
+    with use_language(member.language):  # a direct message speaks the member's language
+        message = await services.campaigns.dm_for(campaign, reminder, member)
     mark = "\n-# " + reference_line(campaign.guild_id, reminder.key)
     try:
         channel = channel or await client.create_dm(discord.Object(id=member.user_id))
@@ -188,7 +191,7 @@ async def settle_unrecorded(client: discord.Client, services: Services, guild_id
     campaign, claims = await services.campaigns.unrecorded_claims(guild_id)
     for key, reminder in claims:
         await _settle_reminder(client, services, campaign, key, reminder)
-    _, current = await services.campaigns.dm_reminder(guild_id)
+    _sent, current = await services.campaigns.dm_reminder(guild_id)
     for member, key in await services.campaigns.pending_dms(guild_id):
         await _settle_dm(client, services, campaign, member, key, current)
 
@@ -278,16 +281,15 @@ async def announce_new_moves(
         return []
     batch: list[Member] = []
     lines: list[str] = []
+    welcome = _(texts.NEW_MOVES_ANNOUNCEMENT, campaign.language)
     for member in members:
         candidate = [*lines, roster_line(RosterEntry.from_member(member))]
-        content = texts.NEW_MOVES_ANNOUNCEMENT.format(
-            new=campaign.new_server, lines="\n".join(candidate)
-        )
+        content = welcome.format(new=campaign.new_server, lines="\n".join(candidate))
         if len(content) > DISCORD_MESSAGE_LIMIT and lines:
             break  # the others are welcomed in the next post
         batch.append(member)
         lines = candidate
-    content = texts.NEW_MOVES_ANNOUNCEMENT.format(new=campaign.new_server, lines="\n".join(lines))
+    content = welcome.format(new=campaign.new_server, lines="\n".join(lines))
     try:
         await channel.send(content[:DISCORD_MESSAGE_LIMIT])
     except discord.HTTPException as exc:
@@ -301,22 +303,28 @@ def roster_contents(campaign: Campaign, entries: list[RosterEntry]) -> list[str]
     """The roster post's messages: a bold heading, then whole lines, each within 2,000.
 
     At most ``MAX_ROSTER_MESSAGES``: a large community's roster would otherwise fill the
-    channel; the last message then says how many more ``/move roster`` lists.
+    channel; the last message then says how many more ``/move roster`` lists. In the
+    campaign's language, whoever's action updated it.
     """
+    with use_language(campaign.language):
+        return _roster_contents(campaign, entries)
+
+
+def _roster_contents(campaign: Campaign, entries: list[RosterEntry]) -> list[str]:
     community = escape_markdown(campaign.community_name, 80)
-    title = texts.ROSTER_POST_TITLE.format(community=community, count=f"{len(entries):,}")
+    title = _(texts.ROSTER_POST_TITLE).format(community=community, count=f"{len(entries):,}")
     heading = f"**{title}**"
-    continued = f"**{texts.ROSTER_POST_CONTINUED.format(community=community)}**"
-    more = texts.ROSTER_POST_MORE.format(count=len(entries))
+    continued = f"**{_(texts.ROSTER_POST_CONTINUED).format(community=community)}**"
+    more = _(texts.ROSTER_POST_MORE).format(count=len(entries))
     room = DISCORD_MESSAGE_LIMIT - max(len(heading), len(continued)) - len(more) - 2
     # Enough lines for every message allowed, and no more: the rest are only counted.
     shown = entries[: MAX_ROSTER_MESSAGES * (room // MIN_LINE_CHARS + 1)]
-    pages = roster_pages(shown, room) or [texts.ROSTER_EMPTY]
+    pages = roster_pages(shown, room) or [_(texts.ROSTER_EMPTY)]
     if len(pages) > MAX_ROSTER_MESSAGES:
         pages = pages[:MAX_ROSTER_MESSAGES]
     listed = sum(page.count("\n") + 1 for page in pages) if entries else 0
     if listed < len(entries):
-        pages[-1] += "\n" + texts.ROSTER_POST_MORE.format(count=len(entries) - listed)
+        pages[-1] += "\n" + _(texts.ROSTER_POST_MORE).format(count=len(entries) - listed)
     return [f"{heading if i == 0 else continued}\n{page}" for i, page in enumerate(pages)]
 
 

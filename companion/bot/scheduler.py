@@ -142,7 +142,7 @@ class Scheduler:
             or guild_channel(self.bot, guild_id, campaign.announcement_channel_id) is None
         ):
             return False
-        _, more = await send_dm_reminders(self.bot, self.services, campaign, reminder)
+        _sent, more = await send_dm_reminders(self.bot, self.services, campaign, reminder)
         return more
 
     async def _recheck_if_due(self, guild_id: int, now: datetime) -> datetime:

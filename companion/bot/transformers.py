@@ -49,7 +49,7 @@ def suggest_handles(typed: str, server: str | None) -> list[app_commands.Choice[
     text = typed.strip().lstrip("@")
     if not text or server is None:
         return []
-    name, _, domain_part = text.partition("@")
+    name, _at, domain_part = text.partition("@")
     if not name or not all(ch.isalnum() or ch in "_.-" for ch in name) or len(name) > 64:
         return []
     suggestions = []

@@ -27,6 +27,7 @@ from companion.bot.followers import FollowersButton
 from companion.core.checklist import OBSERVABLE_STEPS, STEPS, ChecklistItem
 from companion.core.guide_links import status_url
 from companion.errors import UserFacingError
+from companion.i18n import _
 
 if TYPE_CHECKING:
     from companion.services.members import MemberState
@@ -76,7 +77,7 @@ class ConsentButton(
         await services.members.set_roster_consent(
             guild_of(interaction), interaction.user.id, consent
         )
-        message = texts.CONSENT_SAVED_YES if consent else texts.CONSENT_SAVED_NO
+        message = _(texts.CONSENT_SAVED_YES) if consent else _(texts.CONSENT_SAVED_NO)
         await interaction.response.send_message(message, ephemeral=True)
 
 
@@ -111,8 +112,8 @@ class ChecklistButton(
         self.owner = user_id
         self.step = step
         self.done = done
-        label = (texts.CHECKLIST_BUTTON_DONE if done else texts.CHECKLIST_BUTTON_UNDO).format(
-            step=texts.CHECKLIST_STEPS[step]
+        label = (_(texts.CHECKLIST_BUTTON_DONE) if done else _(texts.CHECKLIST_BUTTON_UNDO)).format(
+            step=_(texts.CHECKLIST_STEPS[step])
         )
         super().__init__(
             plain_button(
@@ -128,7 +129,7 @@ class ChecklistButton(
     ) -> ChecklistButton:
         """Rebuild the button from its id (unknown steps are refused)."""
         if match["step"] not in STEPS:
-            raise UserFacingError(texts.GENERIC_ERROR)
+            raise UserFacingError(_(texts.GENERIC_ERROR))
         return cls(match["step"], match["done"] == "1", int(match["user"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -153,7 +154,7 @@ class RosterPageButton(
         self.direction = direction
         super().__init__(
             plain_button(
-                label=texts.ROSTER_PREVIOUS if direction == "p" else texts.ROSTER_NEXT,
+                label=_(texts.ROSTER_PREVIOUS) if direction == "p" else _(texts.ROSTER_NEXT),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"mc:roster:{page}:{direction}",
                 disabled=disabled,
@@ -198,9 +199,9 @@ class ForgetButton(
             deleted = await services_of(interaction).members.forget(
                 guild_of(interaction), interaction.user.id
             )
-            message = texts.FORGET_DONE if deleted else texts.FORGET_NOTHING
+            message = _(texts.FORGET_DONE) if deleted else _(texts.FORGET_NOTHING)
         else:
-            message = texts.FORGET_KEPT
+            message = _(texts.FORGET_KEPT)
         await interaction.response.edit_message(content=message, embed=None, view=None)
 
 
@@ -210,7 +211,7 @@ def status_view(state: MemberState, guide_url: str) -> ui.View:
     view.add_item(RecheckButton(state.member.user_id))
     view.add_item(FollowersButton(state.member.user_id, moved=state.member.has_moved))
     status = state.report.status.value if state.report else "not_linked"
-    view.add_item(ui.Button(label=texts.STATUS_GUIDE_BUTTON, url=status_url(guide_url, status)))
+    view.add_item(ui.Button(label=_(texts.STATUS_GUIDE_BUTTON), url=status_url(guide_url, status)))
     return view
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from companion.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
 MAX_SPEED = 250_000.0  # faster, and a member's few clicks would span simulated days
 
 
@@ -33,12 +35,26 @@ MAX_SPEED = 250_000.0  # faster, and a member's few clicks would span simulated 
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Vary the community.")
 @click.option("--no-guide", is_flag=True, help="Skip building the member guide.")
-def rehearse(members: int, speed: float | None, output: Path, seed: int, no_guide: bool) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(list(LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The campaign's language, and every simulated member's Discord app's.",
+)
+def rehearse(
+    members: int, speed: float | None, output: Path, seed: int, no_guide: bool, language: str
+) -> None:
     """Rehearse a campaign offline: stand-in Discord and Mastodon, the real bot, no token."""
     from companion.rehearsal import RehearsalOptions, print_summary, rehearse_campaign
 
     options = RehearsalOptions(
-        members=members, speed=speed, output=output, seed=seed, build_guide=not no_guide
+        members=members,
+        speed=speed,
+        output=output,
+        seed=seed,
+        build_guide=not no_guide,
+        language=language,
     )
     try:
         result = asyncio.run(rehearse_campaign(options))

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from babel.units import format_unit
+
+from companion.core import texts_statuses as texts
+from companion.i18n import DEFAULT_LANGUAGE, _, current_language
+
 # A member's servers are asked at most once per this, whoever asks: ``/move status``
 # shows the stored check while it is younger, and the "Check again" button waits for it.
 CHECK_COOLDOWN = timedelta(minutes=1)
@@ -39,12 +44,15 @@ def may_move_again_at(software: str | None, moved_at: datetime | None) -> dateti
 
 def describe_move_cooldowns() -> str:
     """Every software's move cooldown in words, for texts that cannot know the server."""
+    on = _(texts.PERIOD_ON_SOFTWARE)
     others = ", ".join(
-        f"{describe(period)} on {SOFTWARE_NAMES.get(name, name)}"
+        on.format(period=describe(period), software=SOFTWARE_NAMES.get(name, name))
         for name, period in MOVE_COOLDOWN_BY_SOFTWARE.items()
         if period != MOVE_COOLDOWN
     )
-    return f"{describe(MOVE_COOLDOWN)} on Mastodon ({others})"
+    return _(texts.MOVE_COOLDOWNS).format(
+        mastodon=on.format(period=describe(MOVE_COOLDOWN), software="Mastodon"), others=others
+    )
 
 
 def check_wait(last_checked: datetime | None, now: datetime) -> timedelta:
@@ -55,10 +63,19 @@ def check_wait(last_checked: datetime | None, now: datetime) -> timedelta:
 
 
 def describe(period: timedelta) -> str:
-    """A period in words as the texts and the guide print it: "a minute", "30 days"."""
+    """A period in words as the texts and the guide print it: "a minute", "30 days".
+
+    In the reader's language: English keeps its "a minute"; other languages get Babel's
+    unit words ("1 Minute", "30 Tage", "30 jours").
+    """
     seconds = int(period.total_seconds())
+    language = current_language()
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size and seconds % size == 0:
             count = seconds // size
+            if language != DEFAULT_LANGUAGE:
+                return format_unit(count, f"duration-{unit}", length="long", locale=language)
             return f"a {unit}" if count == 1 else f"{count} {unit}s"
+    if language != DEFAULT_LANGUAGE:
+        return format_unit(seconds, "duration-second", length="long", locale=language)
     return f"{seconds} seconds"

@@ -19,7 +19,10 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import idna
+from babel.lists import format_list
 from fontTools import unicodedata as scripts
+
+from companion.i18n import N_, _, current_language
 
 # Mastodon's own limits: usernames are at most 30 characters for local accounts
 # (app/validators/unreserved_username_validator.rb, Account::USERNAME_LENGTH_LIMIT), and a
@@ -39,12 +42,12 @@ _PROFILE_PATH_RE = re.compile(r"^/(?:@|users/|u/|profile/)([^/@]+)/?$")
 # standard, "ends in a number"), in inet_aton's shorthand too: 0x7f.0x1 is 127.0.0.1.
 _NUMBER_LABEL_RE = re.compile(r"^(?:[0-9]+|0x[0-9a-f]*)$")
 
-_LOOPBACK = (
+_LOOPBACK = N_(
     "The server name {name} points back at the computer it is typed on, so it cannot be a "
     "Mastodon server. "
     "Check the part after the @: it looks like example.social."
 )
-_PRIVATE = (
+_PRIVATE = N_(
     "The server name {name} belongs to a private network, not to a Mastodon server on the "
     "internet. "
     "Check the part after the @: it looks like example.social."
@@ -61,15 +64,15 @@ SPECIAL_USE_NAMES: dict[str, str] = {
     "internal": _PRIVATE,  # ICANN's private-use TLD (2024); metadata.google.internal
     "home.arpa": _PRIVATE,  # RFC 8375: home networks
     "alt": _PRIVATE,  # RFC 9476: outside DNS altogether
-    "invalid": (  # RFC 6761 6.4
+    "invalid": N_(  # RFC 6761 6.4
         "Names ending in .invalid are reserved never to exist. "
         "Check the part after the @: it looks like example.social."
     ),
-    "onion": (  # RFC 7686: applications without Tor should refuse them
+    "onion": N_(  # RFC 7686: applications without Tor should refuse them
         "The server name {name} is a Tor onion address, which this bot cannot reach. "
         "Give the server's ordinary name, like example.social."
     ),
-    "arpa": (  # RFC 3172: in-addr.arpa and ip6.arpa spell out number addresses
+    "arpa": N_(  # RFC 3172: in-addr.arpa and ip6.arpa spell out number addresses
         "The server name {name} belongs to the internet's own machinery, not to a Mastodon "
         "server. "
         "Check the part after the @: it looks like example.social."
@@ -89,10 +92,16 @@ _ANY_SCRIPT = frozenset({"Zyyy", "Zinh"})  # Common and Inherited: digits, hyphe
 class HandleError(ValueError):
     """A handle a member typed could not be read; ``message`` says why, in plain words."""
 
-    def __init__(self, message: str, *, text: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, *, text: str = "", **fields: str) -> None:
+        super().__init__(template)
+        self.template = template  # an N_-marked message id, shown in the reader's language
+        self.fields = fields
         self.text = text
+
+    @property
+    def message(self) -> str:
+        """Why, in the language of whoever reads it now."""
+        return _(self.template).format(example=Handle.EXAMPLE, **self.fields)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -132,19 +141,19 @@ class Handle:
     def parse(cls, text: str) -> Handle:
         """Read a handle in any shape a member might type, or raise ``HandleError``."""
         if not isinstance(text, str):
-            raise HandleError("Please type your handle as text, like @yourname@example.social.")
+            raise HandleError(N_("Please type your handle as text, like @yourname@example.social."))
         raw = text
         if len(raw) > MAX_INPUT_LENGTH:
-            raise HandleError("That is far too long to be a Mastodon handle.", text=raw[:64])
+            raise HandleError(N_("That is far too long to be a Mastodon handle."), text=raw[:64])
         text = unicodedata.normalize("NFC", raw).strip()
         if not text:
             raise HandleError(
-                f"The handle is empty. Type it like {cls.EXAMPLE}.",
+                N_("The handle is empty. Type it like {example}."),
                 text=raw,
             )
         if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in text):
             raise HandleError(
-                "The handle contains invisible or control characters. Please type it again.",
+                N_("The handle contains invisible or control characters. Please type it again."),
                 text=raw,
             )
         lowered = text.lower()
@@ -152,13 +161,15 @@ class Handle:
             text
         ):
             raise HandleError(
-                "That looks like a Discord mention, not a Mastodon handle. "
-                f"Type your Mastodon handle, like {cls.EXAMPLE}.",
+                N_(
+                    "That looks like a Discord mention, not a Mastodon handle. "
+                    "Type your Mastodon handle, like {example}."
+                ),
                 text=raw,
             )
         if any(ch.isspace() for ch in text):
             raise HandleError(
-                f"A handle has no spaces in it. Type it like {cls.EXAMPLE}.",
+                N_("A handle has no spaces in it. Type it like {example}."),
                 text=raw,
             )
         if lowered.startswith(("http://", "https://")):
@@ -166,8 +177,10 @@ class Handle:
         else:
             if any(ch in _MARKDOWN_CHARS for ch in text):
                 raise HandleError(
-                    "The handle contains formatting characters (like * ` [ ] < >). "
-                    f"Type just the handle, like {cls.EXAMPLE}.",
+                    N_(
+                        "The handle contains formatting characters (like * ` [ ] < >). "
+                        "Type just the handle, like {example}."
+                    ),
                     text=raw,
                 )
             username, domain = _split_acct(text, raw)
@@ -187,20 +200,21 @@ def _split_acct(text: str, raw: str) -> tuple[str, str]:
     body = text[1:] if text.startswith("@") else text
     if "@" not in body:
         raise HandleError(
-            "A Mastodon handle needs its server too, like "
-            f"{Handle.EXAMPLE} (you typed only the name).",
+            N_("A Mastodon handle needs its server too, like {example} (you typed only the name)."),
             text=raw,
         )
     if body.count("@") > 1:
         raise HandleError(
-            f"That has too many @ signs. A handle looks like {Handle.EXAMPLE}.",
+            N_("That has too many @ signs. A handle looks like {example}."),
             text=raw,
         )
     username, domain = body.split("@", 1)
     if "/" in domain or ":" in domain or "?" in domain:
         raise HandleError(
-            "The server part of the handle should be just a name like example.social, "
-            "without a port or a path.",
+            N_(
+                "The server part of the handle should be just a name like example.social, "
+                "without a port or a path."
+            ),
             text=raw,
         )
     return username, domain
@@ -213,36 +227,44 @@ def _split_profile_url(text: str, raw: str) -> tuple[str, str]:
         port = parts.port
     except ValueError as exc:
         raise HandleError(
-            "That link could not be read. Copy your handle instead.", text=raw
+            N_("That link could not be read. Copy your handle instead."), text=raw
         ) from exc
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise HandleError(
-            "That link contains a user name or password before the server name. "
-            "Copy your profile link again, or type your handle.",
+            N_(
+                "That link contains a user name or password before the server name. "
+                "Copy your profile link again, or type your handle."
+            ),
             text=raw,
         )
     if port is not None:
         raise HandleError(
-            "Profile links on Mastodon servers have no port number. Type your handle instead, "
-            f"like {Handle.EXAMPLE}.",
+            N_(
+                "Profile links on Mastodon servers have no port number. Type your handle instead, "
+                "like {example}."
+            ),
             text=raw,
         )
     if parts.query or parts.fragment:
         raise HandleError(
-            "That link has extra parts after the name. Type your handle instead, "
-            f"like {Handle.EXAMPLE}.",
+            N_(
+                "That link has extra parts after the name. Type your handle instead, "
+                "like {example}."
+            ),
             text=raw,
         )
     match = _PROFILE_PATH_RE.match(parts.path)
     if not match or not parts.hostname:
         raise HandleError(
-            "That link is not a profile link. Open your profile and copy its address "
-            f"(it ends in /@yourname), or type your handle like {Handle.EXAMPLE}.",
+            N_(
+                "That link is not a profile link. Open your profile and copy its address "
+                "(it ends in /@yourname), or type your handle like {example}."
+            ),
             text=raw,
         )
     username = match.group(1)
     if "@" in username:
-        raise HandleError("That profile link points to another server's account.", text=raw)
+        raise HandleError(N_("That profile link points to another server's account."), text=raw)
     return username, parts.hostname
 
 
@@ -250,15 +272,17 @@ def _clean_username(username: str, raw: str) -> str:
     name = username.lower()
     if not name:
         raise HandleError(
-            f"The name before the @ is missing. Type your handle like {Handle.EXAMPLE}.",
+            N_("The name before the @ is missing. Type your handle like {example}."),
             text=raw,
         )
     if len(name) > MAX_USERNAME_LENGTH:
-        raise HandleError("That username is longer than Mastodon allows.", text=raw)
+        raise HandleError(N_("That username is longer than Mastodon allows."), text=raw)
     if not _USERNAME_RE.match(name):
         raise HandleError(
-            "Mastodon usernames use only letters, numbers and underscores "
-            "(dots and dashes in the middle). Check the name before the @.",
+            N_(
+                "Mastodon usernames use only letters, numbers and underscores "
+                "(dots and dashes in the middle). Check the name before the @."
+            ),
             text=raw,
         )
     return name
@@ -269,7 +293,7 @@ def _clean_domain(domain: str, raw: str) -> str:
     try:
         return _canonical_domain(domain)
     except HandleError as exc:
-        raise HandleError(exc.message, text=raw) from exc.__cause__
+        raise HandleError(exc.template, text=raw, **exc.fields) from exc.__cause__
 
 
 @lru_cache(maxsize=4096)
@@ -279,19 +303,19 @@ def _canonical_domain(domain: str) -> str:
     name = domain.rstrip(".") if domain.endswith(".") and not domain.endswith("..") else domain
     if not name:
         raise HandleError(
-            f"The server name after the @ is missing. Type your handle like {Handle.EXAMPLE}.",
+            N_("The server name after the @ is missing. Type your handle like {example}."),
             text=raw,
         )
     if _is_ip_address(name):
         raise HandleError(
-            "The server must be a name like example.social, not a number address.",
+            N_("The server must be a name like example.social, not a number address."),
             text=raw,
         )
     try:
         ascii_name = idna.encode(name, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError) as exc:
         raise HandleError(
-            "The server name after the @ is not a valid web address. Check its spelling.",
+            N_("The server name after the @ is not a valid web address. Check its spelling."),
             text=raw,
         ) from exc
     ascii_name = ascii_name.lower()
@@ -299,33 +323,47 @@ def _canonical_domain(domain: str) -> str:
         _LABEL_RE.match(label) for label in ascii_name.split(".")
     ):
         raise HandleError(
-            "The server name after the @ is not a valid web address. Check its spelling.",
+            N_("The server name after the @ is not a valid web address. Check its spelling."),
             text=raw,
         )
     if _NUMBER_LABEL_RE.match(ascii_name.rsplit(".", 1)[-1]):
         meaning = _ipv4_meaning(ascii_name)
+        if meaning:
+            raise HandleError(
+                N_(
+                    "The server must be a name like example.social, not a number address "
+                    "({name} means {meaning})."
+                ),
+                text=raw,
+                name=ascii_name,
+                meaning=meaning,
+            )
         raise HandleError(
-            "The server must be a name like example.social, not a number address"
-            + (f" ({ascii_name} means {meaning})." if meaning else "."),
+            N_("The server must be a name like example.social, not a number address."),
             text=raw,
         )
-    reason = special_use_reason(ascii_name)
+    reason = _special_use_template(ascii_name)
     if reason:
-        raise HandleError(reason, text=raw)
+        raise HandleError(reason, text=raw, name=ascii_name)
     if "." not in ascii_name:
         raise HandleError(
-            "The server name needs a dot, like example.social. Check the part after the @.",
+            N_("The server name needs a dot, like example.social. Check the part after the @."),
             text=raw,
         )
     for label in display_domain(ascii_name, check=False).split("."):
         mixed = mixed_scripts(label)
         if mixed:
             raise HandleError(
-                f"The server name {display_domain(ascii_name, check=False)} mixes letters "
-                f"from different alphabets ({' and '.join(mixed)}) in one word, which is how "
-                f"look-alike addresses are made; its real address is {ascii_name}. "
-                "Type the server's name yourself, or copy it from the server's own page.",
+                N_(
+                    "The server name {shown} mixes letters from different alphabets "
+                    "({scripts}) in one word, which is how look-alike addresses are made; its "
+                    "real address is {name}. Type the server's name yourself, or copy it from "
+                    "the server's own page."
+                ),
                 text=raw,
+                shown=display_domain(ascii_name, check=False),
+                scripts=format_list(mixed, locale=current_language()),
+                name=ascii_name,
             )
     return ascii_name
 
@@ -370,11 +408,16 @@ def _ipv4_meaning(ascii_name: str) -> str | None:
 
 def special_use_reason(ascii_name: str) -> str | None:
     """Why a (punycode) name cannot be a public server, or None if it can be one."""
+    reason = _special_use_template(ascii_name)
+    return _(reason).format(name=ascii_name) if reason else None
+
+
+def _special_use_template(ascii_name: str) -> str | None:
     labels = ascii_name.split(".")
     for length in (2, 1):
         reason = SPECIAL_USE_NAMES.get(".".join(labels[-length:]))
         if reason and len(labels) >= length:
-            return reason.format(name=ascii_name)
+            return reason
     return None
 
 
@@ -417,8 +460,8 @@ def normalise_domain(text: str) -> str:
     if stripped.lower().startswith(("http://", "https://")):
         parts = urlsplit(stripped)
         if parts.port is not None or parts.username or (parts.path not in {"", "/"}):
-            raise HandleError("Give just the server's name, like example.social.", text=text)
+            raise HandleError(N_("Give just the server's name, like example.social."), text=text)
         stripped = parts.hostname or ""
     if any(ch.isspace() or ch in "@/:?#" for ch in stripped):
-        raise HandleError("Give just the server's name, like example.social.", text=text)
+        raise HandleError(N_("Give just the server's name, like example.social."), text=text)
     return _clean_domain(stripped, text)

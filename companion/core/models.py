@@ -33,6 +33,7 @@ class Campaign:
     roster_channel_id: int | None = None
     organiser_role_id: int | None = None
     announced_at: datetime | None = None
+    language: str = "en"  # channel posts: announcement, reminders, roster, movers
 
     @property
     def is_configured(self) -> bool:
@@ -77,6 +78,7 @@ class Member:
     last_confirmed_at: datetime | None = None
     moved_at: datetime | None = None
     move_announced_at: datetime | None = None
+    language: str = "en"  # their Discord client's, for direct messages
 
     @property
     def is_verified(self) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from companion.core import texts_statuses as texts
 from companion.core.cooldowns import describe, move_cooldown
 from companion.core.guide_links import status_url
 from companion.core.handles import Handle, display_domain
@@ -27,6 +28,7 @@ from companion.core.move_facts import (
 )
 from companion.core.move_rules import DEFAULT_FOLLOWERS_SHARE, MoveRules, decide
 from companion.core.move_status import MoveStatus
+from companion.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +39,6 @@ class MoveReport:
     new: str
     status: MoveStatus
     checked_at: datetime
-    explanation: str
-    next_step: str
     guide_url: str
     evidence: tuple[Evidence, ...] = ()
     reason: str = ""  # why a server could not be read (unreachable / unsupported)
@@ -52,6 +52,47 @@ class MoveReport:
     accounts: CachedAccounts | None = field(default=None, compare=False)
     new_locked: bool | None = None  # the new account approves followers by hand
     old_software: str | None = None  # the old server's software (for the move cooldown)
+    new_server: str | None = None  # the community's new server, named in some sentences
+    # The words of a report stored before they were rendered per reader (English).
+    stored_words: tuple[str, str] | None = field(default=None, compare=False)
+
+    @property
+    def explanation(self) -> str:
+        """What the status means for this member, in the reader's language."""
+        if self.stored_words is not None:
+            return self.stored_words[0]
+        return self.status.explanation.format(**self._words())
+
+    @property
+    def next_step(self) -> str:
+        """What the member does next, in the reader's language."""
+        if self.stored_words is not None:
+            return self.stored_words[1]
+        return self.status.next_step.format(**self._words())
+
+    def _words(self) -> dict[str, str]:
+        """The sentences' fields, worded when read.
+
+        A check's report is read later by members, organisers and reminders, each in their
+        own language, so nothing language-bound is stored in it.
+        """
+        old, new = Handle.try_parse(self.old), Handle.try_parse(self.new)
+        last_known = self.last_known_status
+        confirmed = self.last_confirmed_at
+        return {
+            "old": _display(old) if old else self.old,
+            "new": _display(new) if new else self.new,
+            "target": self.moved_to or _(texts.SOME_OTHER_ACCOUNT),
+            "new_server": _display_domain(self.new_server)
+            if self.new_server
+            else _(texts.SOME_NEW_SERVER),
+            "share": f"{round(self.followers_share * 100)}%",
+            "last_known": last_known.label if last_known else _(texts.NOTHING_KNOWN_YET),
+            "confirmed": _(texts.CONFIRMED_AT).format(when=_human_time(confirmed))
+            if confirmed
+            else "",
+            "move_cooldown": describe(move_cooldown(self.old_software)),
+        }
 
     @property
     def label(self) -> str:
@@ -106,6 +147,7 @@ class MoveReport:
             "accounts": self.accounts.to_dict() if self.accounts else None,
             "new_locked": self.new_locked,
             "old_software": self.old_software,
+            "new_server": self.new_server,
         }
 
     @classmethod
@@ -119,8 +161,6 @@ class MoveReport:
             new=data["new"],
             status=MoveStatus(data["status"]),
             checked_at=datetime.fromisoformat(data["checked_at"]),
-            explanation=data.get("explanation", ""),
-            next_step=data.get("next_step", ""),
             guide_url=data.get("guide_url", ""),
             evidence=tuple(Evidence.from_dict(item) for item in data.get("evidence") or ()),
             reason=data.get("reason", ""),
@@ -134,6 +174,10 @@ class MoveReport:
             accounts=CachedAccounts.from_dict(accounts) if accounts else None,
             new_locked=data.get("new_locked"),
             old_software=data.get("old_software"),
+            new_server=data.get("new_server"),
+            stored_words=None
+            if "new_server" in data
+            else (data.get("explanation", ""), data.get("next_step", "")),
         )
 
 
@@ -164,23 +208,12 @@ def build_report(
             before = previous.followers_before
     target = decision.moved_to.display if decision.moved_to else None
     old_software = facts.old_software or (facts.old_account.software if facts.old_account else None)
-    context = {
-        "old": _display(facts.old),
-        "new": _display(facts.new),
-        "target": target or "another account",
-        "new_server": _display_domain(rules.new_server) if rules.new_server else "your new server",
-        "share": f"{round(rules.followers_share * 100)}%",
-        "last_known": last_known.label if last_known else "nothing yet",
-        "confirmed": f", confirmed {_human_time(confirmed_at)}" if confirmed_at else "",
-        "move_cooldown": describe(move_cooldown(old_software)),
-    }
     return MoveReport(
         old=str(facts.old),
         new=str(facts.new),
         status=status,
         checked_at=checked_at,
-        explanation=status.explanation.format(**context),
-        next_step=status.next_step.format(**context),
+        new_server=rules.new_server,
         guide_url=status_url(guide_base, status.value),
         evidence=tuple(extra_evidence) + evidence_from(facts),
         reason=decision.detail,

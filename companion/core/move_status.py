@@ -1,6 +1,7 @@
 """The move statuses: how far one member's move has got, named once for every layer.
 
-The words for each status live in :mod:`companion.core.texts_statuses`; the rules that
+The words for each status live in :mod:`companion.core.texts_statuses` (read here in the
+reader's language); the rules that
 pick a status from what the servers said live in :mod:`companion.core.move_rules`.
 """
 
@@ -10,6 +11,7 @@ from enum import StrEnum
 
 from companion.core.guide_links import STATUS_ANCHORS
 from companion.core.texts_statuses import STATUS_TEXTS, StatusText
+from companion.i18n import _
 
 
 class MoveStatus(StrEnum):
@@ -31,17 +33,17 @@ class MoveStatus(StrEnum):
     @property
     def label(self) -> str:
         """Short member-facing name, e.g. for a roster column."""
-        return self._text.label
+        return _(self._text.label)
 
     @property
     def explanation(self) -> str:
         """One emoji-free sentence saying what the status means (may hold placeholders)."""
-        return self._text.explanation
+        return _(self._text.explanation)
 
     @property
     def next_step(self) -> str:
         """What the member should do next, in plain words (may hold placeholders)."""
-        return self._text.next_step
+        return _(self._text.next_step)
 
     @property
     def _text(self) -> StatusText:

@@ -41,7 +41,8 @@ from companion.core import texts_reminders as texts
 from companion.core.cooldowns import describe_move_cooldowns as move_cooldown_words
 from companion.core.guide_links import topic_url
 from companion.core.models import Campaign
-from companion.core.text import discord_timestamp, escape_markdown, plural
+from companion.core.text import discord_timestamp, escape_markdown
+from companion.i18n import _, ngettext
 
 REMINDER_HOUR = 10
 ANNOUNCE_DAYS_BEFORE = 14
@@ -245,11 +246,13 @@ def channel_message(
     values = _values(reminder, campaign, figures, guide_url, template.guide_topic)
     lines: list[str] = []
     if previous_deadline is not None:
-        lines.append(texts.DEADLINE_MOVED.format(previous=previous_deadline.isoformat(), **values))
-    lines.extend(line.format(**values) for line in template.lines)
-    lines.append(plural(figures.linked, *texts.FIGURES).format(**values))
-    lines.append(texts.GUIDE_LINE.format(**values))
-    return ReminderMessage(title=template.title.format(**values), lines=tuple(lines))
+        lines.append(
+            _(texts.DEADLINE_MOVED).format(previous=previous_deadline.isoformat(), **values)
+        )
+    lines.extend(_(line).format(**values) for line in template.lines)
+    lines.append(ngettext(texts.FIGURES, figures.linked).format(**values))
+    lines.append(_(texts.GUIDE_LINE).format(**values))
+    return ReminderMessage(title=_(template.title).format(**values), lines=tuple(lines))
 
 
 def dm_message(
@@ -261,11 +264,11 @@ def dm_message(
     """A short personal reminder for a member who opted in, with their own next step."""
     template = texts.CHANNEL[reminder.stem]
     values = _values(reminder, campaign, Figures(0, 0), guide_url, template.guide_topic)
-    values["dm_lead"] = template.dm_lead.format(**values)
+    values["dm_lead"] = _(template.dm_lead).format(**values)
     values["next_step"] = next_step
     return ReminderMessage(
-        title=texts.DM_TITLE.format(**values),
-        lines=tuple(line.format(**values) for line in texts.DM_LINES),
+        title=_(texts.DM_TITLE).format(**values),
+        lines=tuple(_(line).format(**values) for line in texts.DM_LINES),
     )
 
 
@@ -273,9 +276,9 @@ def _values(
     reminder: Reminder, campaign: Campaign, figures: Figures, guide_url: str, topic: str
 ) -> dict[str, str]:
     return {
-        "community": escape_markdown(campaign.community_name) or "our community",
-        "old_server": campaign.old_server or "the old server",
-        "new_server": campaign.new_server or "the new server",
+        "community": escape_markdown(campaign.community_name) or _(texts.SOME_COMMUNITY),
+        "old_server": campaign.old_server or _(texts.SOME_OLD_SERVER),
+        "new_server": campaign.new_server or _(texts.SOME_NEW_SERVER),
         "deadline": discord_timestamp(reminder.deadline, "F"),
         "deadline_relative": discord_timestamp(reminder.deadline, "R"),
         "moved": f"{figures.moved:,}",

@@ -72,13 +72,5 @@ def discord_timestamp(moment: datetime, style: str = "F") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
-def plural(count: int, singular: str, plural_form: str) -> str:
-    """The template that fits ``count``, as ``gettext.ngettext(singular, plural, n)`` picks it.
-
-    Texts keep both forms side by side so moving them to gettext later is a rename.
-    """
-    return singular if count == 1 else plural_form
-
-
 def _is_tag_char(ch: str) -> bool:
     return 0xE0020 <= ord(ch) <= 0xE007F

@@ -19,6 +19,7 @@ from mastodon import Mastodon
 
 from companion import USER_AGENT
 from companion.core.handles import Handle
+from companion.i18n import N_
 
 from .http import forget_last_response, last_response
 from .problems import ServerProblem, Trouble, classify, unreadable
@@ -75,7 +76,9 @@ class MastodonClient:
             raise problem from exc
         response = last_response()
         if response is None:
-            raise ServerProblem(Trouble.NETWORK, f"no answer recorded from {self.host}")
+            raise ServerProblem(
+                Trouble.NETWORK, N_("no answer recorded from {host}"), host=self.host
+            )
         try:
             return json.loads(response.content)
         except ValueError as exc:
@@ -93,7 +96,9 @@ class MastodonClient:
         """``GET /api/v1/accounts?id[]=`` (4.3+, at most 40 ids; missing ones are left out)."""
         data = self._raw(self._api.accounts, [_safe_id(ident) for ident in account_ids])
         if not isinstance(data, list):
-            raise ServerProblem(Trouble.BAD_SHAPE, f"{self.host} did not send a list of accounts")
+            raise ServerProblem(
+                Trouble.BAD_SHAPE, N_("{host} did not send a list of accounts"), host=self.host
+            )
         return [self._account_shape(item) for item in data]
 
     def account_page(
@@ -114,9 +119,13 @@ class MastodonClient:
         try:
             data = json.loads(response.content) if response is not None else None
         except ValueError as exc:
-            raise ServerProblem(Trouble.NOT_JSON, f"{self.host} sent a web page") from exc
+            raise ServerProblem(
+                Trouble.NOT_JSON, N_("{host} sent a web page"), host=self.host
+            ) from exc
         if not isinstance(data, list):
-            raise ServerProblem(Trouble.BAD_SHAPE, f"{self.host} did not send a list of accounts")
+            raise ServerProblem(
+                Trouble.BAD_SHAPE, N_("{host} did not send a list of accounts"), host=self.host
+            )
         following = getattr(page, "_pagination_next", None) or {}
         next_id = following.get("max_id") if isinstance(following, dict) else None
         next_text = str(next_id) if next_id is not None and _ID.match(str(next_id)) else None
@@ -126,7 +135,9 @@ class MastodonClient:
         """``GET /api/v1/instance/domain_blocks`` (401/404 when the admin keeps it private)."""
         data = self._raw(self._api.instance_domain_blocks)
         if not isinstance(data, list):
-            raise ServerProblem(Trouble.BAD_SHAPE, f"{self.host} did not send a list of blocks")
+            raise ServerProblem(
+                Trouble.BAD_SHAPE, N_("{host} did not send a list of blocks"), host=self.host
+            )
         return [item for item in data if isinstance(item, dict)]
 
     def instance(self) -> dict[str, Any]:
@@ -139,7 +150,9 @@ class MastodonClient:
             data = self._raw(self._api.instance_v1)
         if not isinstance(data, dict) or not isinstance(data.get("version"), str):
             raise ServerProblem(
-                Trouble.BAD_SHAPE, f"{self.host} did not describe itself like a Mastodon server"
+                Trouble.BAD_SHAPE,
+                N_("{host} did not describe itself like a Mastodon server"),
+                host=self.host,
             )
         return data
 
@@ -153,7 +166,9 @@ class MastodonClient:
             or not isinstance(data.get("acct"), str)
         ):
             raise ServerProblem(
-                Trouble.BAD_SHAPE, f"{self.host} answered with data that is not a Mastodon account"
+                Trouble.BAD_SHAPE,
+                N_("{host} answered with data that is not a Mastodon account"),
+                host=self.host,
             )
         return data
 
@@ -162,7 +177,9 @@ def _safe_id(account_id: str) -> str:
     """Ids go into URL paths: accept only the characters real servers use."""
     text = str(account_id)
     if not _ID.match(text):
-        raise ServerProblem(Trouble.BAD_SHAPE, f"unusable account id {text[:40]!r}")
+        raise ServerProblem(
+            Trouble.BAD_SHAPE, N_("unusable account id {text}"), text=repr(text[:40])
+        )
     return text
 
 

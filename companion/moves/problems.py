@@ -29,6 +29,8 @@ from mastodon.errors import (
 from urllib3.exceptions import NameResolutionError, ProtocolError
 
 from companion.core.move_facts import Answer
+from companion.i18n import N_, _
+from companion.i18n.dates import format_clock, format_day
 
 from .http import ResponseTooLargeError
 from .netguard import AddressRefusedError
@@ -54,6 +56,8 @@ class Trouble(StrEnum):
     HTTP_ERROR = "http_error"  # any other status
 
 
+_SENTENCE_FIELDS = frozenset({"what", "allowed"})
+
 # Trouble that says something about the account rather than the server.
 ACCOUNT_ANSWERS = {Trouble.NOT_FOUND: Answer.NOT_FOUND, Trouble.GONE: Answer.GONE}
 
@@ -61,11 +65,26 @@ ACCOUNT_ANSWERS = {Trouble.NOT_FOUND: Answer.NOT_FOUND, Trouble.GONE: Answer.GON
 class ServerProblem(Exception):  # noqa: N818 (also kept as a value: a problem, not only an error)
     """One request's trouble, classified, with a plain-words reason."""
 
-    def __init__(self, trouble: Trouble, reason: str, status: int | None = None) -> None:
+    def __init__(
+        self, trouble: Trouble, reason: str, status: int | None = None, **fields: object
+    ) -> None:
         super().__init__(reason)
         self.trouble = trouble
-        self.reason = reason
+        self.template = reason  # an N_-marked sentence with ``str.format`` fields
+        self.fields = fields
         self.status = status
+
+    @property
+    def reason(self) -> str:
+        """The reason in the language of whoever reads it now.
+
+        Fields named ``what`` and ``allowed`` are sentences too, translated with it.
+        """
+        fields = {
+            name: _(value) if name in _SENTENCE_FIELDS and isinstance(value, str) else value
+            for name, value in self.fields.items()
+        }
+        return _(self.template).format(**fields)
 
     @property
     def answer(self) -> Answer:
@@ -112,24 +131,36 @@ def classify(exc: BaseException, host: str, *, timeout: float) -> ServerProblem:
     if isinstance(exc, MastodonError):
         return _mastodon(exc, host)
     if isinstance(exc, ValueError):
-        return ServerProblem(Trouble.NOT_JSON, f"{host} answered with something unreadable")
+        return ServerProblem(
+            Trouble.NOT_JSON, N_("{host} answered with something unreadable"), host=host
+        )
     return ServerProblem(
-        Trouble.NETWORK, f"could not talk to {host}: the connection failed ({type(exc).__name__})"
+        Trouble.NETWORK,
+        N_("could not talk to {host}: the connection failed ({error})"),
+        host=host,
+        error=type(exc).__name__,
     )
 
 
 def _refused_address(link: AddressRefusedError, host: str, timeout: float) -> ServerProblem:
     return ServerProblem(
         Trouble.REFUSED_ADDRESS,
-        f"refused to contact {link.host}: it points to a {link.kind} address "
-        f"({link.address}); private addresses are only allowed for configured test or "
-        "staging servers",
+        N_(
+            "refused to contact {host}: it points to a {kind} address ({address}); private "
+            "addresses are only allowed for configured test or staging servers"
+        ),
+        host=link.host,
+        kind=link.kind,
+        address=link.address,
     )
 
 
 def _rate_limited(link: RateLimitedError, host: str, timeout: float) -> ServerProblem:
     return ServerProblem(
-        Trouble.RATE_LIMITED, f"{host} is rate-limiting the bot; {when_allowed(link.until)}"
+        Trouble.RATE_LIMITED,
+        N_("{host} is rate-limiting the bot; {allowed}"),
+        host=host,
+        allowed=when_allowed(link.until),
     )
 
 
@@ -138,16 +169,17 @@ def when_allowed(until: datetime, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     left = (until - now).total_seconds()
     if left < 60:
-        return f"it allows requests again in {max(1, round(left))} s"
-    clock = until.astimezone(UTC).strftime("%H:%M UTC")
+        return _("it allows requests again in {seconds} s").format(seconds=max(1, round(left)))
     if until - now < timedelta(hours=20):
-        return f"it allows requests again at {clock}"
-    return f"it allows requests again at {clock} on {until.day} {until:%B %Y}"
+        return _("it allows requests again at {clock} UTC").format(clock=format_clock(until, UTC))
+    clock = format_clock(until, UTC)
+    day = format_day(until.astimezone(UTC).date())
+    return _("it allows requests again at {clock} UTC on {day}").format(clock=clock, day=day)
 
 
 def _sentence(trouble: Trouble, text: str) -> Callable[[BaseException, str, float], ServerProblem]:
     def make(link: BaseException, host: str, timeout: float) -> ServerProblem:
-        return ServerProblem(trouble, text.format(host=host, timeout=timeout))
+        return ServerProblem(trouble, text, host=host, timeout=timeout)
 
     return make
 
@@ -157,67 +189,92 @@ _SENTENCES: list[tuple[type | tuple[type, ...], Callable[..., ServerProblem]]] =
     (
         ResponseTooLargeError,
         lambda link, host, timeout: ServerProblem(
-            Trouble.TOO_LARGE, f"{host} sent an answer larger than {link.limit} bytes"
+            Trouble.TOO_LARGE,
+            N_("{host} sent an answer larger than {limit} bytes"),
+            host=host,
+            limit=link.limit,
         ),
     ),
     (RateLimitedError, _rate_limited),
     (
         (requests.Timeout, TimeoutError),
-        _sentence(Trouble.TIMEOUT, "{host} did not answer within {timeout:g} s"),
+        _sentence(Trouble.TIMEOUT, N_("{host} did not answer within {timeout:g} s")),
     ),
-    (NameResolutionError, _sentence(Trouble.NETWORK, "the name {host} does not resolve (DNS)")),
+    (NameResolutionError, _sentence(Trouble.NETWORK, N_("the name {host} does not resolve (DNS)"))),
     (
         (requests.exceptions.SSLError, ssl.SSLError),
         _sentence(
             Trouble.NETWORK,
-            "{host} has a broken secure connection (its TLS certificate or setup is wrong)",
+            N_("{host} has a broken secure connection (its TLS certificate or setup is wrong)"),
         ),
     ),
     (
         requests.TooManyRedirects,
-        _sentence(Trouble.REDIRECT_LOOP, "{host} redirects in a loop, so its answer never arrives"),
+        _sentence(
+            Trouble.REDIRECT_LOOP, N_("{host} redirects in a loop, so its answer never arrives")
+        ),
     ),
     (
         (http.client.IncompleteRead, requests.exceptions.ChunkedEncodingError),
         _sentence(
-            Trouble.TRUNCATED, "{host} broke off its answer before the end (incomplete answer)"
+            Trouble.TRUNCATED, N_("{host} broke off its answer before the end (incomplete answer)")
         ),
     ),
     (
         ConnectionRefusedError,
         _sentence(
             Trouble.NETWORK,
-            "{host} refused the connection: nothing is answering there (the server may be down)",
+            N_(
+                "{host} refused the connection: nothing is answering there (the server may be down)"
+            ),
         ),
     ),
     (
         (ConnectionResetError, http.client.RemoteDisconnected, ConnectionAbortedError),
-        _sentence(Trouble.NETWORK, "{host} closed the connection without answering"),
+        _sentence(Trouble.NETWORK, N_("{host} closed the connection without answering")),
     ),
     (
         ProtocolError,
-        _sentence(Trouble.TRUNCATED, "{host} broke off its answer before the end"),
+        _sentence(Trouble.TRUNCATED, N_("{host} broke off its answer before the end")),
     ),
 ]
 
 
 def unreadable(body: bytes, host: str, what: str = "") -> ServerProblem:
     """Name an answer that should have been JSON but does not parse."""
-    about = f" {what}" if what else ""
     start = body.lstrip()[:1]
     if not start:
-        return ServerProblem(Trouble.TRUNCATED, f"{host} sent an empty answer{about}")
+        return ServerProblem(
+            Trouble.TRUNCATED,
+            N_("{host} sent an empty answer {what}") if what else N_("{host} sent an empty answer"),
+            host=host,
+            what=what,
+        )
     if start in {b"{", b"["}:
         return ServerProblem(
             Trouble.TRUNCATED,
-            f"{host} sent incomplete data{about}: its answer breaks off or is malformed",
+            N_("{host} sent incomplete data {what}: its answer breaks off or is malformed")
+            if what
+            else N_("{host} sent incomplete data: its answer breaks off or is malformed"),
+            host=host,
+            what=what,
         )
     if start == b"<":
         return ServerProblem(
-            Trouble.NOT_JSON, f"{host} answered{about} with a web page instead of data"
+            Trouble.NOT_JSON,
+            N_("{host} answered {what} with a web page instead of data")
+            if what
+            else N_("{host} answered with a web page instead of data"),
+            host=host,
+            what=what,
         )
     return ServerProblem(
-        Trouble.NOT_JSON, f"{host} answered{about} with something that is not data"
+        Trouble.NOT_JSON,
+        N_("{host} answered {what} with something that is not data")
+        if what
+        else N_("{host} answered with something that is not data"),
+        host=host,
+        what=what,
     )
 
 
@@ -226,46 +283,79 @@ def _mastodon(exc: MastodonError, host: str) -> ServerProblem:
     status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
     detail = exc.args[3] if len(exc.args) > 3 and exc.args[3] else ""
     if isinstance(exc, MastodonNotFoundError):
-        return ServerProblem(Trouble.NOT_FOUND, f"{host} says: not found", 404)
+        return ServerProblem(Trouble.NOT_FOUND, N_("{host} says: not found"), 404, host=host)
     if isinstance(exc, MastodonUnauthorizedError):
         return ServerProblem(
-            Trouble.UNAUTHORIZED, f"{host} refused: {detail or 'not authorized'}", 401
+            Trouble.UNAUTHORIZED,
+            N_("{host} refused: {detail}"),
+            401,
+            host=host,
+            detail=detail or "not authorized",
         )
     if isinstance(exc, MastodonServerError):
         return _server_error(status or 500, host, "")
     if isinstance(exc, MastodonRatelimitError):
-        return ServerProblem(Trouble.RATE_LIMITED, f"{host} is rate-limiting us")
+        return ServerProblem(Trouble.RATE_LIMITED, N_("{host} is rate-limiting us"), host=host)
     if isinstance(exc, MastodonNetworkError):
-        return ServerProblem(Trouble.NETWORK, f"could not talk to {host}: the connection failed")
+        return ServerProblem(
+            Trouble.NETWORK, N_("could not talk to {host}: the connection failed"), host=host
+        )
     if isinstance(exc, MastodonAPIError):
         first = str(exc.args[0]) if exc.args else ""
         if first.startswith("Could not parse response as JSON"):
             return ServerProblem(
-                Trouble.NOT_JSON, f"{host} answered with a web page instead of data"
+                Trouble.NOT_JSON, N_("{host} answered with a web page instead of data"), host=host
             )
         if status == 410:
-            return ServerProblem(Trouble.GONE, f"{host} says: gone for good", 410)
+            return ServerProblem(Trouble.GONE, N_("{host} says: gone for good"), 410, host=host)
         if status == 403:
-            return ServerProblem(Trouble.UNAUTHORIZED, f"{host} refused: forbidden", 403)
+            return ServerProblem(
+                Trouble.UNAUTHORIZED, N_("{host} refused: forbidden"), 403, host=host
+            )
         return ServerProblem(
-            Trouble.HTTP_ERROR, f"{host} answered with error {status}: {_short(detail)}", status
+            Trouble.HTTP_ERROR,
+            N_("{host} answered with error {code}: {detail}"),
+            status,
+            host=host,
+            code=status,
+            detail=_short(detail),
         )
-    return ServerProblem(Trouble.NETWORK, f"could not talk to {host}: the request failed")
+    return ServerProblem(
+        Trouble.NETWORK, N_("could not talk to {host}: the request failed"), host=host
+    )
 
 
 def from_status(status: int, host: str, what: str) -> ServerProblem:
     """A problem for an HTTP status we read ourselves (WebFinger, actor, nodeinfo)."""
     if status == 404:
-        return ServerProblem(Trouble.NOT_FOUND, f"{host} says {what}: not found", 404)
+        return ServerProblem(
+            Trouble.NOT_FOUND, N_("{host} says {what}: not found"), 404, host=host, what=what
+        )
     if status == 410:
-        return ServerProblem(Trouble.GONE, f"{host} says {what}: gone for good", 410)
+        return ServerProblem(
+            Trouble.GONE, N_("{host} says {what}: gone for good"), 410, host=host, what=what
+        )
     if status in {401, 403}:
-        return ServerProblem(Trouble.UNAUTHORIZED, f"{host} refused {what} ({status})", status)
+        return ServerProblem(
+            Trouble.UNAUTHORIZED,
+            N_("{host} refused {what} ({code})"),
+            status,
+            host=host,
+            what=what,
+            code=status,
+        )
     if status == 429:
-        return ServerProblem(Trouble.RATE_LIMITED, f"{host} is rate-limiting us", 429)
+        return ServerProblem(Trouble.RATE_LIMITED, N_("{host} is rate-limiting us"), 429, host=host)
     if status >= 500:
-        return _server_error(status, host, f" {what}")
-    return ServerProblem(Trouble.HTTP_ERROR, f"{host} answered {what} with {status}", status)
+        return _server_error(status, host, what)
+    return ServerProblem(
+        Trouble.HTTP_ERROR,
+        N_("{host} answered {what} with {code}"),
+        status,
+        host=host,
+        what=what,
+        code=status,
+    )
 
 
 def _server_error(status: int, host: str, what: str) -> ServerProblem:
@@ -274,10 +364,25 @@ def _server_error(status: int, host: str, what: str) -> ServerProblem:
     Mastodon 4.5.4+ also answers 503 when it could not fetch a remote actor to verify a
     signature at that moment: temporary too, so it is asked again later, never "unsupported".
     """
-    note = " (temporarily unavailable; it will be asked again later)" if status == 503 else ""
-    return ServerProblem(
-        Trouble.SERVER_ERROR, f"{host} answered{what} with server error {status}{note}", status
-    )
+    if status == 503:
+        template = (
+            N_(
+                "{host} answered {what} with server error {code} (temporarily unavailable; "
+                "it will be asked again later)"
+            )
+            if what
+            else N_(
+                "{host} answered with server error {code} (temporarily unavailable; it will "
+                "be asked again later)"
+            )
+        )
+    else:
+        template = (
+            N_("{host} answered {what} with server error {code}")
+            if what
+            else N_("{host} answered with server error {code}")
+        )
+    return ServerProblem(Trouble.SERVER_ERROR, template, status, host=host, what=what, code=status)
 
 
 def _short(text: object) -> str:

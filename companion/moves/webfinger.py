@@ -20,6 +20,8 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
+from companion.i18n import N_
+
 from .netguard import AddressPolicy
 from .problems import ServerProblem, Trouble, from_status, unreadable
 
@@ -77,11 +79,14 @@ def _get(
             return response
         sender, url = url, urljoin(url, location)
         if urlsplit(url).scheme not in {"http", "https"}:
-            raise ServerProblem(Trouble.HTTP_ERROR, f"{host_of(response.url)} redirected oddly")
+            raise ServerProblem(
+                Trouble.HTTP_ERROR, N_("{host} redirected oddly"), host=host_of(response.url)
+            )
         vouch.vouch(sender, url)
     raise ServerProblem(
         Trouble.REDIRECT_LOOP,
-        f"{host_of(url)} redirects in a loop, so its answer never arrives",
+        N_("{host} redirects in a loop, so its answer never arrives"),
+        host=host_of(url),
     )
 
 
@@ -139,7 +144,9 @@ def webfinger(
     data = _json_body(response, "WebFinger")
     if not isinstance(data, dict) or not isinstance(data.get("links", []), list):
         raise ServerProblem(
-            Trouble.BAD_SHAPE, f"{host_of(response.url)} sent a WebFinger answer of odd shape"
+            Trouble.BAD_SHAPE,
+            N_("{host} sent a WebFinger answer of odd shape"),
+            host=host_of(response.url),
         )
     actor_uri = profile = None
     for link in data.get("links", []):
@@ -167,11 +174,13 @@ def fetch_actor(session: requests.Session, url: str, *, timeout: float) -> dict[
     """The ActivityPub actor at ``url`` (plain redirects are followed but never trusted)."""
     response = _get(session, url, accept=ACTIVITY_ACCEPT, timeout=timeout)
     if response.status_code != 200:
-        raise from_status(response.status_code, host_of(response.url), "the profile (actor)")
-    data = _json_body(response, "the profile (actor)")
+        raise from_status(response.status_code, host_of(response.url), N_("the profile (actor)"))
+    data = _json_body(response, N_("the profile (actor)"))
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise ServerProblem(
-            Trouble.BAD_SHAPE, f"{host_of(response.url)} did not send an ActivityPub actor"
+            Trouble.BAD_SHAPE,
+            N_("{host} did not send an ActivityPub actor"),
+            host=host_of(response.url),
         )
     return data
 
@@ -196,13 +205,15 @@ def fetch_nodeinfo(session: requests.Session, base: str, *, timeout: float) -> d
         ]
         href = max(candidates, default=None)
     if href is None:
-        raise ServerProblem(Trouble.BAD_SHAPE, f"{host_of(base)} has no nodeinfo 2.x link")
+        raise ServerProblem(
+            Trouble.BAD_SHAPE, N_("{host} has no nodeinfo 2.x link"), host=host_of(base)
+        )
     response = _get(session, href, accept="application/json", timeout=timeout)
     if response.status_code != 200:
         raise from_status(response.status_code, host_of(response.url), "nodeinfo")
     data = _json_body(response, "nodeinfo")
     if not isinstance(data, dict) or not isinstance(data.get("software"), dict):
-        raise ServerProblem(Trouble.BAD_SHAPE, f"{host_of(base)} sent odd nodeinfo")
+        raise ServerProblem(Trouble.BAD_SHAPE, N_("{host} sent odd nodeinfo"), host=host_of(base))
     return data
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from companion import texts
 from companion.core.move_status import MoveStatus
+from companion.i18n import gettext
 from companion.standins.discord import MemberSpec, Perm, UploadedFile
 from companion.standins.mastodon import MoveRefusedError
 from companion.standins.mastodon.follows import import_following
@@ -353,7 +354,13 @@ async def act(stage: Stage, persona: Persona) -> None:
 
 
 VERIFY_ATTEMPTS = 3
-VERIFIED = (texts.VERIFY_DONE.split("{")[0], texts.VERIFY_ALREADY.split("{")[0])
+
+
+def verified_openings(language: str) -> tuple[str, str]:
+    """How the bot's "verified" answers begin in the members' language."""
+    return tuple(
+        gettext(t, language).split("{")[0] for t in (texts.VERIFY_DONE, texts.VERIFY_ALREADY)
+    )  # type: ignore[return-value]
 
 
 async def verify(stage: Stage, persona: Persona) -> None:
@@ -362,10 +369,11 @@ async def verify(stage: Stage, persona: Persona) -> None:
     Like a member whose code ran out, they ask for a new one when the bot says so.
     """
     driver, spec, new = stage.driver, persona.spec, stage.world.new.state
-    for _ in range(VERIFY_ATTEMPTS):
+    verified = verified_openings(driver.language)
+    for _attempt in range(VERIFY_ATTEMPTS):
         reply = await driver.slash(spec, "move verify")
         _remember(persona, reply)
-        if reply.text.startswith(VERIFIED):
+        if reply.text.startswith(verified):
             return
         code = reply.code()
         button = reply.button("mc:verify:")
@@ -379,7 +387,7 @@ async def verify(stage: Stage, persona: Persona) -> None:
         await stage.pause(2)
         answer = await driver.click(spec, *button)
         _remember(persona, answer)
-        if answer.text.startswith(VERIFIED):
+        if answer.text.startswith(verified):
             return
         await stage.pause(10)
 
@@ -457,7 +465,7 @@ async def check_again(stage: Stage, persona: Persona) -> None:
     reply = await driver.slash(spec, "move status")
     _remember(persona, reply)
     button = reply.button("mc:recheck:")
-    if button is None or texts.STATUS_CHECKED_NOW in reply.text:
+    if button is None or gettext(texts.STATUS_CHECKED_NOW, driver.language) in reply.text:
         return  # /move status asked the servers itself: nothing newer to check
     await stage.pause(2)
     _remember(persona, await driver.click(spec, *button))

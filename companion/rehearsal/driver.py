@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from companion.bot.translator import NAME_CONTEXT
+from companion.i18n.catalog import translations
 from companion.standins.discord import (
     DiscordStandin,
     InteractionRecord,
@@ -22,6 +24,9 @@ from companion.standins.discord import (
     message_text,
 )
 from companion.standins.discord.models import iter_components
+
+# Discord's locale values for our languages (English clients send en-US or en-GB).
+DISCORD_LOCALES = {"en": "en-US", "de": "de", "fr": "fr"}
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +113,25 @@ class Driver:
     discord: DiscordStandin
     guild_id: int
     default_channel_id: int
+    language: str = "en"  # every person's Discord app speaks the campaign's language
     actions: list[Action] = field(default_factory=list)
     latencies: list[Latency] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+
+    @property
+    def locale(self) -> str:
+        """The locale value Discord sends for an app set to the rehearsal's language."""
+        return DISCORD_LOCALES.get(self.language, self.language)
+
+    def command_line(self, path: str, options: dict[str, Any]) -> str:
+        """``/move link old: a@b new: c@d`` as Discord shows a used command.
+
+        With the names the members' Discord app shows (``/umzug verknüpfen alt: …``).
+        """
+        catalog = translations(self.language)
+        names = [catalog.pgettext(NAME_CONTEXT, word) for word in path.split()]
+        shown = {catalog.pgettext(NAME_CONTEXT, name): value for name, value in options.items()}
+        return _command_line("/" + " ".join(names), shown)
 
     def note(
         self, actor: str, text: str, *, kind: str = "mastodon", user_id: int | None = None
@@ -134,9 +155,10 @@ class Driver:
             user=user,
             guild_id=self.guild_id,
             channel_id=channel_id or self.default_channel_id,
+            locale=self.locale,
         )
         label = "/" + path
-        text = shown if shown is not None else _command_line(label, options or {})
+        text = shown if shown is not None else self.command_line(path, options or {})
         return await self._run(payload, user, label, text, kind="command")
 
     async def autocomplete(
@@ -150,6 +172,7 @@ class Driver:
             user=user,
             guild_id=self.guild_id,
             channel_id=self.default_channel_id,
+            locale=self.locale,
         )
         record = await self.discord.dispatch_interaction(payload)
         try:
@@ -173,7 +196,7 @@ class Driver:
     ) -> Reply:
         """Press a button on a message as ``user`` and wait for the complete answer."""
         name = label or button_label(message, custom_id)
-        payload = self.discord.click(message, custom_id, user=user)
+        payload = self.discord.click(message, custom_id, user=user, locale=self.locale)
         return await self._run(payload, user, f"button {custom_id.split(':')[1]}", name, "click")
 
     async def _run(

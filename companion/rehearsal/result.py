@@ -33,6 +33,7 @@ class RehearsalOptions:
     output: Path = DEFAULT_OUTPUT
     seed: int = 7
     build_guide: bool = True
+    language: str = "en"  # the campaign's language, and every member's Discord app
     today: date | None = None
     stream: TextIO | None = None  # progress and summary (default: stdout)
 

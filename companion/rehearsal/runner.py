@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
+from companion.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
 from companion.standins.discord import MemberSpec
 from companion.standins.mastodon.follows import carry_over
 from companion.store import Store
@@ -35,7 +36,7 @@ from .guide import build_guide
 from .progress import Progress
 from .result import RehearsalOptions, RehearsalResult
 from .summary import summary_facts, summary_text
-from .transcript import collect_transcript, write_transcript
+from .transcript import Transcript, collect_transcript, write_transcript
 from .world import (
     COMMUNITY,
     NEW_SERVER,
@@ -102,6 +103,7 @@ async def rehearse_campaign(options: RehearsalOptions) -> RehearsalResult:
         deadline=timeline.deadline,
         timezone=TIMEZONE,
         guide_url=PLACEHOLDER_GUIDE,
+        language=options.language,
     )
     output = options.output
     output.mkdir(parents=True, exist_ok=True)
@@ -122,7 +124,9 @@ async def rehearse_campaign(options: RehearsalOptions) -> RehearsalResult:
         async with running_world(
             database, plan, specs, clock, recheck_hours=RECHECK_HOURS
         ) as world:
-            driver = Driver(world.discord, world.guild.id, world.general_id)
+            driver = Driver(
+                world.discord, world.guild.id, world.general_id, language=options.language
+            )
             result = await _play(
                 world, driver, organiser, personas, timeline, speed, options, progress
             )
@@ -136,7 +140,8 @@ async def rehearse_campaign(options: RehearsalOptions) -> RehearsalResult:
                 build_guide, database, plan, output / "guide", world.guild.id
             )
     result.transcript.facts = summary_facts(result)
-    _write_outputs(result, output, plan)
+    with use_language(options.language):  # the transcript speaks the campaign's language
+        _write_outputs(result, output, plan)
     (output / "summary.txt").write_text(summary_text(result) + "\n", encoding="utf-8")
     return result
 
@@ -238,9 +243,12 @@ async def _organiser_setup(
     suggestions = await driver.autocomplete(organiser, "campaign setup", options, "timezone")
     zone = TIMEZONE if TIMEZONE in suggestions else (suggestions[0] if suggestions else TIMEZONE)
     options = {**options, "timezone": zone, "channel": world.announcements_id}
-    shown = (
-        f"/campaign setup old_server: {OLD_SERVER} new_server: {NEW_SERVER} "
-        f"deadline: {deadline_text} timezone: {zone} channel: #announcements"
+    if driver.language != DEFAULT_LANGUAGE:
+        options["language"] = driver.language
+    shown = driver.command_line(
+        "campaign setup",
+        {**options, "channel": "#announcements"}
+        | ({"language": LANGUAGES[driver.language]} if "language" in options else {}),
     )
     reply = await driver.slash(organiser, "campaign setup", options, shown=shown)
     button = reply.button("mc:setup:yes:")
@@ -305,7 +313,7 @@ async def _wrap_up(
         roster_post=roster_text,
         exports=exports,
         chart=chart,
-        transcript=collect_transcript(world, driver, personas),
+        transcript=_collected(world, driver, personas),
         bot_messages=sent,
     )
 
@@ -325,6 +333,12 @@ def _pinged(message: StoredMessage) -> bool:
 
 def _ping_text(message: StoredMessage) -> str:
     return f"message {message.id} in channel {message.channel_id} pinged {message.pings}"
+
+
+def _collected(world: World, driver: Driver, personas: list[Persona]) -> Transcript:
+    """The transcript's posts, named in the campaign's language."""
+    with use_language(driver.language):
+        return collect_transcript(world, driver, personas)
 
 
 def _write_outputs(result: RehearsalResult, output: Path, plan: CampaignPlan) -> None:

@@ -63,6 +63,7 @@ class CampaignPlan:
     deadline: datetime
     timezone: str
     guide_url: str
+    language: str = "en"  # the campaign's, and every simulated member's Discord app
 
 
 @dataclass
@@ -126,6 +127,7 @@ def rehearsal_settings(
             "deadline": plan.deadline,
             "timezone": plan.timezone,
             "guide_url": plan.guide_url,
+            "language": plan.language,
             "announcement_channel_id": ANNOUNCEMENTS_ID,
         },
     )

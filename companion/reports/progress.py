@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from companion.core.guide_links import status_url
 from companion.core.models import Campaign, Member
+from companion.i18n import N_, NP_, PluralText, _, ngettext
 
 # Statuses in the order a member meets them, for a stable display.
 STATUS_ORDER = (
@@ -38,39 +39,56 @@ STATUS_ORDER = (
 GAP_STATUSES = frozenset({"server_unreachable", "unsupported_server"})
 RECENT_DAYS = 7
 
-# Organiser-facing words, one place to translate later. ``{days}``, ``{before}``,
-# ``{now}``, ``{share}`` and ``{target}`` are filled in per member.
-HELP_TEXTS: dict[str, tuple[str, str]] = {
+# Organiser-facing words, marked for the catalogs and translated in ``_help``. ``{days}``,
+# ``{before}``, ``{now}``, ``{share}`` and ``{target}`` are filled in per member.
+HELP_TEXTS: dict[str, tuple[str | PluralText, str]] = {
     "old_account_gone": (
-        "Old account gone (deleted or suspended) before the move",
-        "Followers cannot be moved from an account that no longer exists. Ask the member "
-        "to share their new handle so people follow them again; if the old server "
-        "suspended the account, its admins may restore it long enough to move.",
+        N_("Old account gone (deleted or suspended) before the move"),
+        N_(
+            "Followers cannot be moved from an account that no longer exists. Ask the member "
+            "to share their new handle so people follow them again; if the old server "
+            "suspended the account, its admins may restore it long enough to move."
+        ),
     ),
     "old_account_gone_after_move": (
-        "Old account deleted after the move, before every follower had arrived",
-        "The followers still on their way when it went are lost. Ask the member to share "
-        "their new handle where their old followers will see it, and remind everyone to "
-        "keep their old account until their followers have arrived.",
+        N_("Old account deleted after the move, before every follower had arrived"),
+        N_(
+            "The followers still on their way when it went are lost. Ask the member to share "
+            "their new handle where their old followers will see it, and remind everyone to "
+            "keep their old account until their followers have arrived."
+        ),
     ),
     "moved_elsewhere": (
-        "Moved to another account than the one linked ({target})",
-        "If that account is theirs on purpose, ask them to run /move link again with it. "
-        "If it was a typo, they can move again to the right account once Mastodon's "
-        "30-day cooldown is over.",
+        N_("Moved to another account than the one linked ({target})"),
+        N_(
+            "If that account is theirs on purpose, ask them to run /move link again with it. "
+            "If it was a typo, they can move again to the right account once Mastodon's "
+            "30-day cooldown is over."
+        ),
     ),
     "alias_missing": (
-        "No alias on the new account, {days} days after linking",
-        "On the new account: Settings → Account → Moving from a different account, add "
-        "the old handle as an alias. Then start the move from the old account.",
+        NP_(
+            "No alias on the new account, {days} day after linking",
+            "No alias on the new account, {days} days after linking",
+        ),
+        N_(
+            "On the new account: Settings → Account → Moving from a different account, add "
+            "the old handle as an alias. Then start the move from the old account."
+        ),
     ),
     "followers_missing": (
-        "{now} of {before} followers ({share}) {days} days after moving",
-        "Followers on servers that were down or blocked did not move. Ask the member to "
-        "compare follower lists, share their new handle, and check the new server is not "
-        "blocked by their followers' servers.",
+        NP_(
+            "{now} of {before} followers ({share}) {days} day after moving",
+            "{now} of {before} followers ({share}) {days} days after moving",
+        ),
+        N_(
+            "Followers on servers that were down or blocked did not move. Ask the member to "
+            "compare follower lists, share their new handle, and check the new server is not "
+            "blocked by their followers' servers."
+        ),
     ),
 }
+UNKNOWN_ACCOUNT = N_("unknown account")
 HELP_ORDER = ("old_account_gone", "moved_elsewhere", "alias_missing", "followers_missing")
 
 
@@ -252,7 +270,7 @@ def _needs_help(
         return _help(member, "old_account_gone", guide, member.last_checked_at, words=words)
     if status == "moved_elsewhere":
         target = report.get("moved_to")
-        shown = target if isinstance(target, str) and target else "unknown account"
+        shown = target if isinstance(target, str) and target else _(UNKNOWN_ACCOUNT)
         return _help(member, "moved_elsewhere", guide, member.moved_at, target=shown)
     if status == "alias_missing":
         waited = now - member.linked_at
@@ -293,12 +311,17 @@ def _help(
     **values: object,
 ) -> HelpNeeded:
     detail, fix = HELP_TEXTS[words or reason]
+    if isinstance(detail, PluralText):
+        days = values["days"]
+        worded = ngettext(detail, days if isinstance(days, int) else 2)
+    else:
+        worded = _(detail)
     return HelpNeeded(
         user_id=member.user_id,
         display_name=member.display_name,
         reason=reason,
-        detail=detail.format(**values),
-        fix=fix,
+        detail=worded.format(**values),
+        fix=_(fix),
         guide_url=status_url(guide, reason),
         since=since,
     )

@@ -35,6 +35,7 @@ from companion.core.reminders import (
     schedule_for,
 )
 from companion.errors import UserFacingError
+from companion.i18n import _
 from companion.reports.progress import ProgressReport, build_progress
 from companion.services.guild_campaigns import GuildCampaigns
 from companion.services.members import check_record, stored_accounts
@@ -89,18 +90,18 @@ def parse_deadline(text: str, zone_name: str, now: datetime) -> datetime:
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UserFacingError(texts.SETUP_BAD_ZONE.format(zone=zone_name[:60])) from exc
+        raise UserFacingError(_(texts.SETUP_BAD_ZONE).format(zone=zone_name[:60])) from exc
     cleaned = text.strip().replace("T", " ")
     try:
         moment = datetime.fromisoformat(cleaned)
     except ValueError:
         moment = None
     if moment is None:
-        raise UserFacingError(texts.SETUP_BAD_DEADLINE.format(text=f"`{text[:40]}`"))
+        raise UserFacingError(_(texts.SETUP_BAD_DEADLINE).format(text=f"`{text[:40]}`"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     if moment <= now:
-        raise UserFacingError(texts.SETUP_PAST_DEADLINE.format(when=moment.isoformat(" ")))
+        raise UserFacingError(_(texts.SETUP_PAST_DEADLINE).format(when=moment.isoformat(" ")))
     return moment
 
 
@@ -143,6 +144,7 @@ class CampaignService:
         timezone: str | None,
         channel_id: int | None,
         organiser_role_id: int | None,
+        language: str | None = None,
     ) -> PendingSetup:
         """Check both servers and the deadline; keep the result until Confirm."""
         current = await self.campaigns.get(guild_id)
@@ -154,18 +156,18 @@ class CampaignService:
                 domains.append(normalise_domain(value))
             except HandleError as exc:
                 raise UserFacingError(
-                    texts.SETUP_BAD_SERVER.format(field=field, reason=exc.message)
+                    _(texts.SETUP_BAD_SERVER).format(field=field, reason=exc.message)
                 ) from exc
         old, new = domains
         if old == new:
-            raise UserFacingError(texts.SETUP_SAME_SERVER)
+            raise UserFacingError(_(texts.SETUP_SAME_SERVER))
         old_info, new_info = await asyncio.gather(
             self.checker.server_info(old), self.checker.server_info(new)
         )
         for info in (old_info, new_info):
             if not info.usable:
                 raise UserFacingError(
-                    texts.SETUP_SERVER_DOWN.format(server=info.domain, reason=info.reason)
+                    _(texts.SETUP_SERVER_DOWN).format(server=info.domain, reason=info.reason)
                 )
         campaign = current.with_changes(
             old_server=old,
@@ -174,6 +176,7 @@ class CampaignService:
             timezone=zone,
             announcement_channel_id=channel_id or current.announcement_channel_id,
             organiser_role_id=organiser_role_id or current.organiser_role_id,
+            language=language or current.language,
         )
         self._forget_expired()
         pending = PendingSetup(
@@ -193,7 +196,7 @@ class CampaignService:
         self._forget_expired()
         pending = self._pending.pop(token, None)
         if pending is None or pending.campaign.guild_id != guild_id:
-            raise UserFacingError(texts.SETUP_EXPIRED)
+            raise UserFacingError(_(texts.SETUP_EXPIRED))
         await self.store.call(Store.save_campaign, pending.campaign, self.now())
         return pending.campaign
 
@@ -210,7 +213,7 @@ class CampaignService:
         """The campaign, or a refusal telling organisers to set it up."""
         campaign = await self.campaigns.get(guild_id)
         if not campaign.is_configured:
-            raise UserFacingError(texts.NO_CAMPAIGN)
+            raise UserFacingError(_(texts.NO_CAMPAIGN))
         return campaign
 
     async def claim_announcement(self, campaign: Campaign) -> str | None:
@@ -254,7 +257,7 @@ class CampaignService:
     ) -> RecheckSummary:
         """Recheck every linked member (batched by id), storing each result."""
         if guild_id in self._rechecks:
-            raise UserFacingError(texts.RECHECK_BUSY)
+            raise UserFacingError(_(texts.RECHECK_BUSY))
         self._rechecks.add(guild_id)
         started = time.monotonic()
         try:
@@ -336,7 +339,7 @@ class CampaignService:
         campaign = await self.campaigns.get(guild_id)
         schedule = schedule_for(campaign)
         if schedule is None:
-            raise UserFacingError(texts.NO_CAMPAIGN)
+            raise UserFacingError(_(texts.NO_CAMPAIGN))
         sent = await self.store.call(Store.reminders_sent, guild_id)
         upcoming = [r for r in schedule.reminders if r.key not in sent]
         return campaign, (upcoming[0] if upcoming else None)
@@ -460,7 +463,7 @@ class CampaignService:
         campaign = await self.campaigns.get(guild_id)
         entries = await self.store.call(Store.roster, guild_id)
         if not entries:
-            raise UserFacingError(texts.EXPORT_EMPTY)
+            raise UserFacingError(_(texts.EXPORT_EMPTY))
         return await asyncio.to_thread(
             export_roster, entries, campaign.community_name, fmt, generated_at=self.now()
         )

@@ -23,6 +23,7 @@ from companion.core.followers import (
 from companion.core.handles import Handle
 from companion.core.models import Member
 from companion.errors import UserFacingError
+from companion.i18n import _
 from companion.moves.followers import (
     AccountList,
     FollowersReader,
@@ -80,14 +81,14 @@ class FollowersService:
         """Read the old account's followers from its own server and keep them."""
         member = await self.members.member(guild_id, user_id)
         if member.has_moved:
-            raise UserFacingError(texts.MOVED_WITHOUT_LIST)
+            raise UserFacingError(_(texts.MOVED_WITHOUT_LIST))
         with self._claim(guild_id, user_id):
             listed = await self._read(member.old_handle, progress)
         if listed.account_moved:
             # Its followers are already leaving: a list read now would replace a good one
             # with a partial one, or look complete when it is not.
             kept = await self.saved(guild_id, user_id)
-            raise UserFacingError(texts.MOVED_RECHECK if kept else texts.MOVED_WITHOUT_LIST)
+            raise UserFacingError(_(texts.MOVED_RECHECK) if kept else _(texts.MOVED_WITHOUT_LIST))
         if listed.hidden:
             return SavedOutcome(member.old_handle, None, listed.expected, False, None)
         saved = SavedFollowers(listed.handles, self.clock.now(), listed.moved)
@@ -103,14 +104,16 @@ class FollowersService:
         member = await self.members.member(guild_id, user_id)
         found = await self.saved(guild_id, user_id)
         if found is None:
-            raise UserFacingError(texts.MOVED_WITHOUT_LIST)
+            raise UserFacingError(_(texts.MOVED_WITHOUT_LIST))
         if not member.has_moved:
-            raise UserFacingError(texts.NOT_MOVED_YET)
-        _, saved = found
+            raise UserFacingError(_(texts.NOT_MOVED_YET))
+        _record, saved = found
         with self._claim(guild_id, user_id):
             listed = await self._read(member.new_handle, progress)
             if listed.hidden:
-                raise UserFacingError(texts.HIDDEN_NEW.format(new=f"`{member.new_handle.display}`"))
+                raise UserFacingError(
+                    _(texts.HIDDEN_NEW).format(new=f"`{member.new_handle.display}`")
+                )
             arrived = set(listed.handles)
             missing = [h for h in saved.handles if h not in arrived]
             counts: dict[str, int] = {}
@@ -147,9 +150,9 @@ class FollowersService:
             severity = blocks.get(blocked)
             if severity in texts.SETUP_VERBS:
                 warnings.append(
-                    texts.SETUP_BLOCKS.format(
+                    _(texts.SETUP_BLOCKS).format(
                         blocker=f"`{blocker}`",
-                        verb=texts.SETUP_VERBS[severity],
+                        verb=_(texts.SETUP_VERBS[severity]),
                         blocked=f"`{blocked}`",
                     )
                 )
@@ -160,7 +163,7 @@ class FollowersService:
             return await self.reader.read(handle, "followers", progress)
         except FollowersReadError as exc:
             raise UserFacingError(
-                texts.READ_FAILED.format(server=handle.display_domain, reason=exc.reason)
+                _(texts.READ_FAILED).format(server=handle.display_domain, reason=exc.reason)
             ) from exc
 
     def _claim(self, guild_id: int, user_id: int) -> _Claim:
@@ -175,7 +178,7 @@ class _Claim:
 
     def __enter__(self) -> None:
         if self.key in self.busy:
-            raise UserFacingError(texts.BUSY)
+            raise UserFacingError(_(texts.BUSY))
         self.busy.add(self.key)
 
     def __exit__(self, *exc_info: object) -> None:

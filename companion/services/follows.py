@@ -32,6 +32,7 @@ from companion.core.follows_file import (
 )
 from companion.core.handles import Handle
 from companion.errors import UserFacingError
+from companion.i18n import N_, _, ngettext
 from companion.moves import follows as remote
 from companion.store import AsyncStore, Store
 
@@ -41,8 +42,9 @@ if TYPE_CHECKING:
     from companion.moves import MoveChecker
 
 # Mastodon's names for the import types (mastodon-ui.md §6).
-IMPORT_TYPE = {FileKind.FOLLOWING: "Following list", FileKind.LISTS: "Lists"}
-KIND_NAME = {FileKind.FOLLOWING: "following", FileKind.LISTS: "lists"}
+# Mastodon's own "Import type" labels (mastodon_labels.json), and the file kinds in words.
+IMPORT_TYPE = {FileKind.FOLLOWING: N_("Following list"), FileKind.LISTS: N_("Lists")}
+KIND_NAME = {FileKind.FOLLOWING: N_("following"), FileKind.LISTS: N_("lists")}
 _SHOWN_LINES = 5
 _SHOWN_GONE = 10
 
@@ -164,7 +166,7 @@ class FollowsService:
         """Compare the file with whom the new account follows now; the rest as a file."""
         community, me = await self._community(guild_id, user_id)
         if me is None:
-            raise UserFacingError(texts.NOT_LINKED)
+            raise UserFacingError(_(texts.NOT_LINKED))
         # Mended again first: an unmended file's old handles would all look missing.
         mended = mend(file, community, own=(me.old_handle, me.new_handle))
         new = f"`{me.new_handle.display}`"
@@ -172,25 +174,29 @@ class FollowsService:
             listed = await remote.following(self.checker, me.new_handle)
         except remote.FollowsUnreadableError as exc:
             if exc.not_found:
-                raise UserFacingError(texts.CHECK_NOT_FOUND.format(new=new)) from exc
+                raise UserFacingError(_(texts.CHECK_NOT_FOUND).format(new=new)) from exc
             raise UserFacingError(
-                texts.CHECK_UNREACHABLE.format(new=new, reason=exc.reason)
+                _(texts.CHECK_UNREACHABLE).format(new=new, reason=exc.reason)
             ) from exc
         if listed.hidden:
-            raise UserFacingError(texts.CHECK_HIDDEN.format(new=new))
+            raise UserFacingError(_(texts.CHECK_HIDDEN).format(new=new))
         missing = missing_rows(mended, listed.accounts)
         rows = len(mended.rows)
         if not missing:
-            message = texts.CHECK_ALL_THERE.format(rows=rows, new=new)
+            message = ngettext(texts.CHECK_ALL_THERE, rows).format(rows=rows, new=new)
             files: list[ExportFile] = []
             if listed.complete:  # every row arrived: the import and its check are done
                 await self._tick(guild_id, user_id, "import")
                 await self._tick(guild_id, user_id, "check_import")
         else:
-            message = texts.CHECK_MISSING.format(missing=len(missing), rows=rows, new=new)
+            message = ngettext(texts.CHECK_MISSING, len(missing)).format(
+                missing=len(missing), rows=rows, new=new
+            )
             files = write_rows(mended.kind, mended.has_header, missing, MISSING_SUFFIX)
         if not listed.complete:
-            message += texts.CHECK_PARTIAL.format(read=len(listed.accounts))
+            message += ngettext(texts.CHECK_PARTIAL, len(listed.accounts)).format(
+                read=len(listed.accounts)
+            )
         return ImportCheck(rows, len(missing), files, message, listed.accounts)
 
 
@@ -203,41 +209,57 @@ def summary(
 ) -> str:
     """What mending did, in the member's words, and what to do next."""
     lines = [
-        texts.MEND_TITLE.format(
-            kind=KIND_NAME[mended.kind], rows=len(mended.rows), rows_in=mended.rows_in
+        ngettext(texts.MEND_TITLE, len(mended.rows)).format(
+            kind=_(KIND_NAME[mended.kind]), rows=len(mended.rows), rows_in=mended.rows_in
         )
     ]
     if mended.community:
-        lines.append(texts.MEND_COMMUNITY.format(count=len(mended.community)))
+        lines.append(
+            ngettext(texts.MEND_COMMUNITY, len(mended.community)).format(
+                count=len(mended.community)
+            )
+        )
     if mended.public:
-        lines.append(texts.MEND_PUBLIC.format(count=len(mended.public)))
+        lines.append(
+            ngettext(texts.MEND_PUBLIC, len(mended.public)).format(count=len(mended.public))
+        )
     if mended.duplicates:
-        lines.append(texts.MEND_DUPLICATES.format(count=mended.duplicates))
+        lines.append(
+            ngettext(texts.MEND_DUPLICATES, mended.duplicates).format(count=mended.duplicates)
+        )
     if mended.own:
-        lines.append(texts.MEND_OWN.format(count=mended.own))
+        lines.append(ngettext(texts.MEND_OWN, mended.own).format(count=mended.own))
     if mended.gone:
         shown = ", ".join(f"`{h.display}`" for h in mended.gone[:_SHOWN_GONE])
         if len(mended.gone) > _SHOWN_GONE:
-            shown += f" and {len(mended.gone) - _SHOWN_GONE:,} more"
-        lines.append(texts.MEND_GONE.format(count=len(mended.gone), accounts=shown))
+            shown += _(texts.MEND_GONE_MORE).format(count=len(mended.gone) - _SHOWN_GONE)
+        lines.append(
+            ngettext(texts.MEND_GONE, len(mended.gone)).format(
+                count=len(mended.gone), accounts=shown
+            )
+        )
     if unknown:
-        lines.append(texts.MEND_UNKNOWN.format(count=unknown))
+        lines.append(ngettext(texts.MEND_UNKNOWN, unknown).format(count=unknown))
     if mended.unreadable:
         shown = ", ".join(str(n) for n in mended.unreadable[:_SHOWN_LINES])
         if len(mended.unreadable) > _SHOWN_LINES:
             shown += ", …"
-        lines.append(texts.MEND_UNREADABLE.format(count=len(mended.unreadable), lines=shown))
+        lines.append(
+            ngettext(texts.MEND_UNREADABLE, len(mended.unreadable)).format(
+                count=len(mended.unreadable), lines=shown
+            )
+        )
     if mended.encoding != "utf-8":
-        lines.append(texts.MEND_ENCODING.format(encoding=mended.encoding))
+        lines.append(_(texts.MEND_ENCODING).format(encoding=mended.encoding))
     if formulas := neutralised_cells(mended.rows):
-        lines.append(texts.MEND_FORMULAS.format(count=formulas))
+        lines.append(ngettext(texts.MEND_FORMULAS, formulas).format(count=formulas))
     if len(files) > 1:
-        lines.append(texts.MEND_SPLIT.format(parts=len(files)))
+        lines.append(_(texts.MEND_SPLIT).format(parts=len(files)))
     if len(lines) == 1:
-        lines.append(texts.MEND_UNCHANGED)
+        lines.append(_(texts.MEND_UNCHANGED))
     if room is not None:
-        lines += ["", texts.MEND_LIMIT.format(room=room[0], limit=room[1], following=room[2])]
-    lines += ["", texts.MEND_NEXT.format(type=IMPORT_TYPE[mended.kind])]
+        lines += ["", _(texts.MEND_LIMIT).format(room=room[0], limit=room[1], following=room[2])]
+    lines += ["", _(texts.MEND_NEXT).format(type=_(IMPORT_TYPE[mended.kind]))]
     if lookups:
-        lines += ["", texts.MEND_LOOKUP_OFFER.format(count=lookups)]
+        lines += ["", ngettext(texts.MEND_LOOKUP_OFFER, lookups).format(count=lookups)]
     return "\n".join(lines)

@@ -23,7 +23,9 @@ from companion.core.move_facts import CachedAccounts
 from companion.core.move_report import MoveReport
 from companion.core.move_status import MoveStatus
 from companion.core.roster import RosterEntry, is_findable
+from companion.core.texts_reminders import SOME_NEW_SERVER
 from companion.errors import UserFacingError
+from companion.i18n import _, current_language
 from companion.services.guild_campaigns import GuildCampaigns
 from companion.store import AsyncStore, CheckRecord, HandleTakenError, Store
 
@@ -117,19 +119,19 @@ class MemberService:
         if old == new:
             campaign = await self.campaign(guild_id)
             raise UserFacingError(
-                texts.SAME_HANDLE.format(new_server=campaign.new_server or "the new server")
+                _(texts.SAME_HANDLE).format(new_server=campaign.new_server or _(SOME_NEW_SERVER))
             )
         for handle in (old, new):
             owner = await self.store.call(Store.member_by_handle, guild_id, handle)
             if owner is not None and owner.user_id != user_id:
-                raise UserFacingError(texts.HANDLE_TAKEN.format(handle=handle.display))
+                raise UserFacingError(_(texts.HANDLE_TAKEN).format(handle=handle.display))
         report = await self._run_check(guild_id, old, new, recorded=None, member=None)
         current = await self.store.call(Store.member, guild_id, user_id)
         first_time = current is None or current.old_handle != old
         if first_time and report.status is MoveStatus.OLD_ACCOUNT_GONE:
             # Almost always a typo when linking; a later check keeps the warning instead.
             raise UserFacingError(
-                texts.OLD_NOT_FOUND.format(old=f"`{old.display}`", server=old.display_domain)
+                _(texts.OLD_NOT_FOUND).format(old=f"`{old.display}`", server=old.display_domain)
             )
         followers = report.followers_before if report.followers_before_observed else None
         try:
@@ -142,25 +144,30 @@ class MemberService:
                 new,
                 followers_before=followers,
                 now=self.clock.now(),
+                language=current_language(),  # the interaction's: DMs follow it
             )
         except HandleTakenError as exc:  # someone else linked it while we checked
-            raise UserFacingError(texts.HANDLE_TAKEN.format(handle=exc.handle.display)) from exc
+            raise UserFacingError(_(texts.HANDLE_TAKEN).format(handle=exc.handle.display)) from exc
         await self._save_report(guild_id, user_id, report)
         return await self.state(guild_id, user_id)
+
+    async def remember_language(self, guild_id: int, user_id: int, language: str) -> None:
+        """Keep the member's Discord language, so direct messages later speak it too."""
+        await self.store.call(Store.remember_language, guild_id, user_id, language)
 
     # -- status ----------------------------------------------------------------------
     async def member(self, guild_id: int, user_id: int) -> Member:
         """The member's link, or a friendly refusal if there is none."""
         member = await self.store.call(Store.member, guild_id, user_id)
         if member is None:
-            raise UserFacingError(texts.NOT_LINKED)
+            raise UserFacingError(_(texts.NOT_LINKED))
         return member
 
     async def state(self, guild_id: int, user_id: int) -> MemberState:
         """The member's link, latest report and checklist, from the store only."""
         found = await self.store.call(Store.member_state, guild_id, user_id)
         if found is None:
-            raise UserFacingError(texts.NOT_LINKED)
+            raise UserFacingError(_(texts.NOT_LINKED))
         member, latest, ticked = found
         report = MoveReport.from_dict(latest) if latest else None
         return MemberState(member, report, build_checklist(member.last_status, ticked))
@@ -197,7 +204,7 @@ class MemberService:
         wait = check_wait(self._last_asked(state), now)
         if wait:
             raise UserFacingError(
-                texts.COOLDOWN.format(seconds=max(1, round(wait.total_seconds())))
+                _(texts.COOLDOWN).format(seconds=max(1, round(wait.total_seconds())))
             )
         self._last_manual_check[(guild_id, user_id)] = now
 
@@ -250,7 +257,7 @@ class MemberService:
         """Give the member a fresh one-time code (or say they are verified already)."""
         member = await self.member(guild_id, user_id)
         if member.is_verified:
-            raise UserFacingError(texts.VERIFY_ALREADY.format(new=member.new_handle.display))
+            raise UserFacingError(_(texts.VERIFY_ALREADY).format(new=member.new_handle.display))
         now = self.clock.now()
         code = member.verify_code
         if (
@@ -273,20 +280,20 @@ class MemberService:
         member = await self.member(guild_id, user_id)
         new = member.new_handle.display
         if member.is_verified:
-            return VerifyOutcome(True, texts.VERIFY_ALREADY.format(new=new))
+            return VerifyOutcome(True, _(texts.VERIFY_ALREADY).format(new=new))
         if member.verify_code is None or member.verify_code_expires_at is None:
-            raise UserFacingError(texts.VERIFY_NO_CODE)
+            raise UserFacingError(_(texts.VERIFY_NO_CODE))
         now = self.clock.now()
         if member.verify_code_expires_at <= now:
-            raise UserFacingError(texts.VERIFY_EXPIRED)
+            raise UserFacingError(_(texts.VERIFY_EXPIRED))
         profile = await self.checker.profile_text(member.new_handle)
         if profile is None:
             raise UserFacingError(
-                texts.VERIFY_UNREACHABLE.format(server=member.new_handle.display_domain)
+                _(texts.VERIFY_UNREACHABLE).format(server=member.new_handle.display_domain)
             )
         if not profile_contains_code(profile, member.verify_code):
             return VerifyOutcome(
-                False, texts.VERIFY_NOT_FOUND.format(code=member.verify_code, new=new)
+                False, _(texts.VERIFY_NOT_FOUND).format(code=member.verify_code, new=new)
             )
         await self.store.call(
             Store.update_member,
@@ -296,7 +303,7 @@ class MemberService:
             verify_code=None,
             verify_code_expires_at=None,
         )
-        return VerifyOutcome(True, texts.VERIFY_DONE.format(new=new))
+        return VerifyOutcome(True, _(texts.VERIFY_DONE).format(new=new))
 
     # -- preferences -----------------------------------------------------------------
     async def set_roster_consent(self, guild_id: int, user_id: int, consent: bool) -> Member:
@@ -344,5 +351,5 @@ def parse_handle(text: str, which: str) -> Handle:
     try:
         return Handle.parse(text)
     except HandleError as exc:
-        template = texts.BAD_OLD_HANDLE if which == "old" else texts.BAD_NEW_HANDLE
+        template = _(texts.BAD_OLD_HANDLE) if which == "old" else _(texts.BAD_NEW_HANDLE)
         raise UserFacingError(template.format(reason=exc.message)) from exc

@@ -176,3 +176,17 @@ def _follower_lists(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0006_languages")
+def _languages(db: Database) -> None:
+    """The campaign's language (its channel posts) and each member's (their DMs).
+
+    A member's language is their Discord client's, seen on their last interaction.
+    """
+    db.executescript(
+        """
+        ALTER TABLE campaigns ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+        ALTER TABLE members ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+        """
+    )

@@ -161,6 +161,7 @@ class Store:
             roster_channel_id=row["roster_channel_id"],
             organiser_role_id=row["organiser_role_id"],
             announced_at=_dt(row["announced_at"]),
+            language=row["language"],
         )
 
     def has_stored_campaign(self, guild_id: int) -> bool:
@@ -173,8 +174,8 @@ class Store:
         self.db.execute(
             """INSERT INTO campaigns (guild_id, community_name, old_server, new_server, deadline,
                    timezone, guide_url, announcement_channel_id, roster_channel_id,
-                   organiser_role_id, announced_at, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   organiser_role_id, announced_at, language, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (guild_id) DO UPDATE SET
                    community_name = excluded.community_name, old_server = excluded.old_server,
                    new_server = excluded.new_server, deadline = excluded.deadline,
@@ -182,7 +183,8 @@ class Store:
                    announcement_channel_id = excluded.announcement_channel_id,
                    roster_channel_id = excluded.roster_channel_id,
                    organiser_role_id = excluded.organiser_role_id,
-                   announced_at = excluded.announced_at, updated_at = excluded.updated_at""",
+                   announced_at = excluded.announced_at, language = excluded.language,
+                   updated_at = excluded.updated_at""",
             [
                 campaign.guild_id,
                 campaign.community_name,
@@ -195,6 +197,7 @@ class Store:
                 campaign.roster_channel_id,
                 campaign.organiser_role_id,
                 _ts(campaign.announced_at),
+                campaign.language,
                 _ts(now),
                 _ts(now),
             ],
@@ -283,6 +286,7 @@ class Store:
         *,
         followers_before: int | None = None,
         now: datetime | None = None,
+        language: str | None = None,
     ) -> Member:
         """Store (or change) a member's link; refuse handles another member linked."""
         now = now or utcnow()
@@ -306,6 +310,8 @@ class Store:
                 "new_handle": str(new),
                 "linked_at": _ts(previous.linked_at if previous and same_pair else now),
             }
+            if language is not None:
+                row["language"] = language
             if followers_before is not None:
                 row["followers_before"] = followers_before
                 row["followers_recorded_at"] = _ts(now)
@@ -316,6 +322,13 @@ class Store:
         member = self.member(guild_id, user_id)
         assert member is not None
         return member
+
+    def remember_language(self, guild_id: int, user_id: int, language: str) -> None:
+        """Keep the language a member's Discord app uses (no-op without a link)."""
+        self.db.execute(
+            "UPDATE members SET language = ? WHERE guild_id = ? AND user_id = ? AND language != ?",
+            [language, guild_id, user_id, language],
+        )
 
     def update_member(self, guild_id: int, user_id: int, **fields: Any) -> Member:
         """Change some of a member's fields (times as aware datetimes, booleans as bool)."""
@@ -332,6 +345,7 @@ class Store:
             "verify_code",
             "verify_code_expires_at",
             "move_announced_at",
+            "language",
         }
         unknown = set(fields) - allowed
         if unknown:
@@ -852,6 +866,7 @@ def _member(row: dict[str, Any]) -> Member:
         last_confirmed_at=_dt(row.get("last_confirmed_at")),
         moved_at=_dt(row.get("moved_at")),
         move_announced_at=_dt(row.get("move_announced_at")),
+        language=row.get("language") or "en",
     )
 
 

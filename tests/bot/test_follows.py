@@ -258,7 +258,7 @@ async def test_hostile_rows_are_left_out_and_formulas_neutralised(world):
     assert mended.data.decode("utf-8").splitlines()[0].startswith("\"'=HYPERLINK")
     text = message_text(reply)
     assert "2 lines are not Mastodon accounts and are left out (line 2, 3)" in text
-    assert "1 list names began like a spreadsheet formula" in text
+    assert "1 list name began like a spreadsheet formula" in text
     assert not pinged(reply)
 
 

@@ -101,7 +101,7 @@ def test_run_without_a_token_explains_how_to_get_one(tmp_path):
 def test_db_migrate_and_backup(tmp_path):
     result = companion("db", "migrate", cwd=tmp_path)
     assert result.returncode == 0
-    assert "Applied 5 migration(s)" in result.stdout
+    assert "Applied 6 migration(s)" in result.stdout
     assert "up to date" in companion("db", "migrate", cwd=tmp_path).stdout
 
     store = Store(tmp_path / "companion.db")

@@ -22,7 +22,7 @@ async def test_progress_shows_the_community_followers_picture_without_handles(fw
 
     text = message_text(await say(world, "campaign progress", user=ORGANISER))
     assert (
-        "1 members saved a followers list (166 followers): 100 arrived, 66 left behind, "
+        "1 member saved a followers list (166 followers): 100 arrived, 66 left behind, "
         "0 still arriving." in text
     )
     assert "Most left behind on:" in text

@@ -225,6 +225,7 @@ def test_migrations_upgrade_an_older_file_keeping_rows(db_path):
         "0003_campaign_channels_and_roster_posts",
         "0004_roster_order_index",
         "0005_follower_lists",
+        "0006_languages",
     ]
     store.migrate()
     member = store.member(1, 10)

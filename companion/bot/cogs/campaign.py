@@ -23,9 +23,11 @@ from companion.bot.followers import add_community_followers
 from companion.bot.permissions import require_organiser
 from companion.bot.posting import Outcome, guild_channel, pin_failure, post_reminder
 from companion.core.exports import FORMATS
+from companion.core.guide_links import language_url
 from companion.core.reminders import reference_line
-from companion.core.text import discord_timestamp, escape_markdown, plural
+from companion.core.text import discord_timestamp, escape_markdown
 from companion.errors import UserFacingError
+from companion.i18n import LANGUAGES, N_, _, ngettext, use_language
 from companion.services.campaigns import MEDIA_ZIP, fit_for_upload, upload_batches
 
 if TYPE_CHECKING:
@@ -35,11 +37,11 @@ if TYPE_CHECKING:
 ExportFormat = Literal["mastodon-follows", "mastodon-list", "csv", "json", "markdown"]
 assert set(ExportFormat.__args__) == set(FORMATS)  # type: ignore[attr-defined]
 EXPORT_LABELS = {
-    "mastodon-follows": "a Mastodon following list",
-    "mastodon-list": "a Mastodon list",
-    "csv": "a CSV spreadsheet",
-    "json": "JSON",
-    "markdown": "a Markdown table",
+    "mastodon-follows": N_("a Mastodon following list"),
+    "mastodon-list": N_("a Mastodon list"),
+    "csv": N_("a CSV spreadsheet"),
+    "json": N_("JSON"),
+    "markdown": N_("a Markdown table"),
 }
 PROGRESS_EDIT_SECONDS = 2.0
 log = logging.getLogger(__name__)
@@ -68,6 +70,10 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         timezone=texts.SETUP_TIMEZONE,
         channel=texts.SETUP_CHANNEL,
         organiser_role=texts.SETUP_ROLE,
+        language=texts.SETUP_LANGUAGE,
+    )
+    @app_commands.choices(
+        language=[app_commands.Choice(name=name, value=code) for code, name in LANGUAGES.items()]
     )
     async def setup(
         self,
@@ -78,6 +84,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         timezone: str | None = None,
         channel: discord.TextChannel | None = None,
         organiser_role: discord.Role | None = None,
+        language: str | None = None,
     ) -> None:
         """Check both servers and the deadline, then ask to confirm."""
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -90,6 +97,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
             timezone=timezone,
             channel_id=channel.id if channel else None,
             organiser_role_id=organiser_role.id if organiser_role else None,
+            language=language,
         )
         await interaction.followup.send(
             embed=organiser_views.setup_summary(pending),
@@ -143,7 +151,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
             eta = (now - started) / done * (total - done) if done else 0
             try:
                 await interaction.edit_original_response(
-                    content=texts.RECHECK_PROGRESS.format(
+                    content=_(texts.RECHECK_PROGRESS).format(
                         done=f"{done:,}", total=f"{total:,}", eta=f"{round(eta)} s"
                     )
                 )
@@ -154,12 +162,12 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
 
         summary = await self.services.campaigns.recheck_all(guild_id, report_progress)
         if summary.total == 0:
-            await interaction.edit_original_response(content=texts.RECHECK_NOBODY)
+            await interaction.edit_original_response(content=_(texts.RECHECK_NOBODY))
             return
-        report, _ = await self.services.campaigns.progress(guild_id, chart=False)
+        report, _chart = await self.services.campaigns.progress(guild_id, chart=False)
         try:
             await interaction.edit_original_response(
-                content=plural(summary.total, *texts.RECHECK_DONE).format(
+                content=ngettext(texts.RECHECK_DONE, summary.total).format(
                     total=f"{summary.total:,}", seconds=round(summary.seconds)
                 ),
                 embed=organiser_views.progress_card(report),
@@ -180,20 +188,20 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
             return
         campaign, reminder = await self.services.campaigns.next_unsent(guild_id)
         if reminder is None:
-            await interaction.response.send_message(texts.REMIND_NOTHING_LEFT, ephemeral=True)
+            await interaction.response.send_message(_(texts.REMIND_NOTHING_LEFT), ephemeral=True)
             return
         channel = _announcement_channel(interaction, campaign)
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await post_reminder(interaction.client, self.services, campaign, reminder)
         if outcome is Outcome.FORBIDDEN:
-            raise UserFacingError(texts.CHANNEL_FORBIDDEN.format(channel=channel))
+            raise UserFacingError(_(texts.CHANNEL_FORBIDDEN).format(channel=channel))
         if outcome is Outcome.FAILED:
-            raise UserFacingError(texts.REMIND_FAILED)
+            raise UserFacingError(_(texts.REMIND_FAILED))
         scheduler = getattr(interaction.client, "scheduler", None)
         if scheduler is not None:
             scheduler.wake()  # the opted-in members' direct messages go out in the background
         await interaction.followup.send(
-            texts.REMIND_POSTED.format(
+            _(texts.REMIND_POSTED).format(
                 label=organiser_views.reminder_label(reminder.stem), channel=channel
             ),
             ephemeral=True,
@@ -210,19 +218,20 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         )
         assert channel is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        embed = discord.Embed(
-            title=texts.ANNOUNCE_TITLE.format(
-                community=escape_markdown(campaign.community_name), new=campaign.new_server
-            )[:256],
-            description=texts.ANNOUNCE_BODY.format(
-                old=campaign.old_server,
-                new=campaign.new_server,
-                deadline_full=discord_timestamp(campaign.deadline, "F"),
-                deadline_relative=discord_timestamp(campaign.deadline, "R"),
-                guide=campaign.guide_url,
-            ),
-            colour=cards.BLUE,
-        )
+        with use_language(campaign.language):  # the channel's language, not the organiser's
+            embed = discord.Embed(
+                title=_(texts.ANNOUNCE_TITLE).format(
+                    community=escape_markdown(campaign.community_name), new=campaign.new_server
+                )[:256],
+                description=_(texts.ANNOUNCE_BODY).format(
+                    old=campaign.old_server,
+                    new=campaign.new_server,
+                    deadline_full=discord_timestamp(campaign.deadline, "F"),
+                    deadline_relative=discord_timestamp(campaign.deadline, "R"),
+                    guide=language_url(campaign.guide_url, campaign.language),
+                ),
+                colour=cards.BLUE,
+            )
         # Claimed first and marked, like every reminder: a crash before the record is
         # settled on start-up by finding this post, never by posting it twice.
         claimed = await self.services.campaigns.claim_announcement(campaign)
@@ -234,11 +243,11 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
             if claimed is not None:
                 await self.services.campaigns.release(campaign.guild_id, claimed)
             if isinstance(exc, discord.Forbidden):
-                raise UserFacingError(texts.CHANNEL_FORBIDDEN.format(channel=mention)) from exc
-            raise UserFacingError(texts.ANNOUNCE_FAILED) from exc
+                raise UserFacingError(_(texts.CHANNEL_FORBIDDEN).format(channel=mention)) from exc
+            raise UserFacingError(_(texts.ANNOUNCE_FAILED)) from exc
         try:
             await message.pin()
-            pinned = texts.ANNOUNCE_PINNED
+            pinned = _(texts.ANNOUNCE_PINNED)
         except discord.HTTPException as exc:
             log.warning("Could not pin the announcement in guild %s: %s", campaign.guild_id, exc)
             pinned = pin_failure(exc)
@@ -247,7 +256,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         if scheduler is not None:
             scheduler.wake()  # the opted-in members' direct messages go out in the background
         await interaction.followup.send(
-            texts.ANNOUNCE_POSTED.format(channel=mention, pinned=pinned),
+            _(texts.ANNOUNCE_POSTED).format(channel=mention, pinned=pinned),
             ephemeral=True,
         )
 
@@ -263,26 +272,26 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         too_big = max(uploads, key=lambda f: len(f.content))
         if len(too_big.content) > limit:
             raise UserFacingError(
-                texts.EXPORT_TOO_LARGE.format(
+                _(texts.EXPORT_TOO_LARGE).format(
                     size=f"{len(too_big.content) / 1e6:.1f}",
                     limit=f"{limit / 1e6:.0f}",
                     format=format,
                 )
             )
-        message = plural(rows, *texts.EXPORT_ATTACHED).format(
-            label=EXPORT_LABELS[format], count=f"{rows:,}"
+        message = ngettext(texts.EXPORT_ATTACHED, rows).format(
+            label=_(EXPORT_LABELS[format]), count=f"{rows:,}"
         )
         if len(files) > 1:
-            message += texts.EXPORT_SPLIT.format(files=len(files))
+            message += _(texts.EXPORT_SPLIT).format(files=len(files))
         zipped = [f.name.removesuffix(".zip") for f in uploads if f.media_type == MEDIA_ZIP]
         if zipped:
-            message += texts.EXPORT_ZIPPED.format(names=", ".join(zipped))
+            message += _(texts.EXPORT_ZIPPED).format(names=", ".join(zipped))
         batches = upload_batches(uploads, MAX_FILES_PER_MESSAGE, limit)
         for part, batch in enumerate(batches, start=1):
             await interaction.followup.send(
                 message
                 if part == 1
-                else texts.EXPORT_CONTINUED.format(part=part, parts=len(batches)),
+                else _(texts.EXPORT_CONTINUED).format(part=part, parts=len(batches)),
                 files=[discord.File(io.BytesIO(f.content), filename=f.name) for f in batch],
                 ephemeral=True,
             )
@@ -296,7 +305,7 @@ class CampaignCog(commands.GroupCog, group_name="campaign", group_description=te
         )
         if member is None:
             await interaction.response.send_message(
-                texts.MEMBER_NOT_LINKED.format(name=cards.name_md(user.display_name)),
+                _(texts.MEMBER_NOT_LINKED).format(name=cards.name_md(user.display_name)),
                 ephemeral=True,
             )
             return
@@ -311,8 +320,8 @@ def _announcement_channel(interaction: discord.Interaction, campaign: Campaign) 
     """The campaign's channel as a mention, refusing none or one of another server."""
     channel_id = campaign.announcement_channel_id
     if channel_id is None:
-        raise UserFacingError(texts.REMIND_NO_CHANNEL)
+        raise UserFacingError(_(texts.REMIND_NO_CHANNEL))
     mention = f"<#{channel_id}>"
     if guild_channel(interaction.client, campaign.guild_id, channel_id) is None:
-        raise UserFacingError(texts.CHANNEL_NOT_IN_SERVER.format(channel=mention))
+        raise UserFacingError(_(texts.CHANNEL_NOT_IN_SERVER).format(channel=mention))
     return mention

@@ -20,6 +20,7 @@ from companion.bot.transformers import NewHandle, OldHandle
 from companion.core.guide_links import TOPICS, topic_url
 from companion.core.handles import Handle
 from companion.core.text import escape_markdown
+from companion.i18n import _
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -61,9 +62,9 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
             guild_id, interaction.user.id, interaction.user.display_name, old, new
         )
         campaign = await self.services.campaign(guild_id)
-        content = texts.LINK_SAVED
+        content = _(texts.LINK_SAVED)
         if state.member.roster_consent is None:
-            content += "\n\n" + texts.CONSENT_QUESTION
+            content += "\n\n" + _(texts.CONSENT_QUESTION)
         await interaction.followup.send(
             content,
             embed=cards.status_card(state.member, state.report, state.checklist, campaign),
@@ -100,7 +101,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         await interaction.response.defer(ephemeral=True, thinking=True)
         state = await members.check(guild_id, interaction.user.id)
         await interaction.followup.send(
-            texts.STATUS_CHECKED_NOW,
+            _(texts.STATUS_CHECKED_NOW),
             embed=cards.status_card(state.member, state.report, state.checklist, campaign),
             view=views.status_view(state, campaign.guide_url),
             ephemeral=True,
@@ -130,19 +131,19 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         """Another member's new account, only if they agreed to be listed."""
         name = cards.name_md(member.display_name)
         if member.bot:
-            await interaction.response.send_message(texts.WHOIS_BOT, ephemeral=True)
+            await interaction.response.send_message(_(texts.WHOIS_BOT), ephemeral=True)
             return
         listed = await self.services.members.listed_member(guild_of(interaction), member.id)
         if listed is None:
-            message = texts.WHOIS_NOT_LISTED.format(name=name)
+            message = _(texts.WHOIS_NOT_LISTED).format(name=name)
         elif listed.has_moved:
-            message = texts.WHOIS_FOUND.format(
+            message = _(texts.WHOIS_FOUND).format(
                 name=name,
                 new=cards.handle_md(listed.new_handle),
                 old=cards.handle_md(listed.old_handle),
             )
         else:
-            message = texts.WHOIS_NOT_MOVED.format(
+            message = _(texts.WHOIS_NOT_MOVED).format(
                 name=name, new=cards.handle_md(listed.new_handle)
             )
         await interaction.response.send_message(message, ephemeral=True)
@@ -168,7 +169,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         await self.services.members.set_reminders(
             guild_of(interaction), interaction.user.id, enabled
         )
-        message = texts.REMINDERS_ON if enabled else texts.REMINDERS_OFF
+        message = _(texts.REMINDERS_ON) if enabled else _(texts.REMINDERS_OFF)
         await interaction.response.send_message(message, ephemeral=True)
 
     @app_commands.command(name="privacy", description=texts.PRIVACY)
@@ -192,7 +193,7 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     async def forget(self, interaction: discord.Interaction) -> None:
         """Ask for confirmation, then delete everything (the button does it)."""
         await interaction.response.send_message(
-            texts.FORGET_CONFIRM, view=views.forget_view(interaction.user.id), ephemeral=True
+            _(texts.FORGET_CONFIRM), view=views.forget_view(interaction.user.id), ephemeral=True
         )
 
     @app_commands.command(name="mend-follows", description=texts.MEND_FOLLOWS)
@@ -218,15 +219,17 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
         campaign = await self.services.campaign(guild_of(interaction))
         base = campaign.guide_url
         if topic is None:
-            lines = [texts.GUIDE_INTRO] + [
-                texts.GUIDE_ONE.format(title=TOPICS[key].title, url=topic_url(base, key))
+            lines = [_(texts.GUIDE_INTRO)] + [
+                _(texts.GUIDE_ONE).format(title=_(TOPICS[key].title), url=topic_url(base, key))
                 for key in GUIDE_MENU
             ]
             message = "\n".join(lines)
         elif topic in TOPICS:
-            message = texts.GUIDE_ONE.format(title=TOPICS[topic].title, url=topic_url(base, topic))
+            message = _(texts.GUIDE_ONE).format(
+                title=_(TOPICS[topic].title), url=topic_url(base, topic)
+            )
         else:
-            message = texts.GUIDE_UNKNOWN.format(
+            message = _(texts.GUIDE_UNKNOWN).format(
                 topic=escape_markdown(topic, 40), url=topic_url(base, "start")
             )
         await interaction.response.send_message(message, ephemeral=True, suppress_embeds=True)
@@ -237,8 +240,9 @@ class MoveCog(commands.GroupCog, group_name="move", group_description=texts.MOVE
     ) -> list[app_commands.Choice[str]]:
         """Suggest guide topics whose title or key contains what was typed."""
         typed = current.casefold().strip()
+        titles = {topic.key: _(topic.title) for topic in TOPICS.values()}
         return [
-            app_commands.Choice(name=topic.title[:100], value=topic.key)
-            for topic in TOPICS.values()
-            if typed in topic.title.casefold() or typed in topic.key
+            app_commands.Choice(name=title[:100], value=key)
+            for key, title in titles.items()
+            if typed in title.casefold() or typed in key
         ][:25]

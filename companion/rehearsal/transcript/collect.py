@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion import texts
 from companion.core.text import clean_line, escape_markdown
+from companion.i18n import _
 from companion.standins.discord.models import MessageFlag
 
 from .records import FileItem, Happening, Post, Transcript
@@ -47,8 +48,10 @@ def collect_transcript(world: World, driver: Driver, personas: list[Persona]) ->
     dm_users = {stand.dm_channel_id(p.spec.id): p.name for p in personas}
     by_interaction = {a.interaction_id: a for a in driver.actions if a.interaction_id}
     clicks = [a for a in driver.actions if a.kind == "click" and a.interaction_id]
-    roster_heading = texts.ROSTER_POST_TITLE.split("{count}")[0].format(
-        community=escape_markdown(campaign.community_name)
+    roster_heading = (
+        _(texts.ROSTER_POST_TITLE)
+        .split("{count}")[0]
+        .format(community=escape_markdown(campaign.community_name))
     )
     clock = world.clock
     answered = _first_webhook_calls(world)
@@ -77,7 +80,7 @@ def collect_transcript(world: World, driver: Driver, personas: list[Persona]) ->
             post = Post(
                 when=when,
                 message_id=message.id,
-                channel=f"#{channel_name}" if channel_name else "Direct message",
+                channel=f"#{channel_name}" if channel_name else _("Direct message"),
                 ephemeral=bool(int(version.get("flags") or 0) & _EPHEMERAL),
                 content=str(version.get("content") or ""),
                 embeds=list(version.get("embeds") or []),
@@ -152,12 +155,12 @@ def _label(post: Post, roster_heading: str, in_announcements: bool) -> None:
     elif post.content.startswith(f"**{roster_heading}"):
         latest = post.edit or post.edits == 0
         post.anchor = "roster"
-        post.label = "Roster post, as it ended" if latest else "Roster post, first version"
+        post.label = _("Roster post, as it ended") if latest else _("Roster post, first version")
     elif any(f.filename == "progress.png" for f in post.files):
-        post.anchor, post.label = "progress", "Progress report and chart"
+        post.anchor, post.label = "progress", _("Progress report and chart")
     elif post.files:
         names = ", ".join(f.filename for f in post.files)
-        post.anchor, post.label = "export", f"Export: {clean_line(names, 60)}"
+        post.anchor, post.label = "export", _("Export: {files}").format(files=clean_line(names, 60))
 
 
 def _unique_anchors(posts: Iterable[Post]) -> None:

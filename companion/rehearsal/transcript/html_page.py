@@ -16,6 +16,8 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from companion.core.text import clean_line
+from companion.i18n import _, current_language
+from companion.i18n.dates import format_moment
 from companion.standins.discord.models import iter_components
 
 from .discord_markup import CHANNEL, ROLE, STAMP, USER, format_stamp
@@ -195,18 +197,29 @@ def render_html(transcript: Transcript, plan: CampaignPlan, *, link_guide: bool 
         f"<dt>{esc(name)}</dt><dd>{esc(value)}</dd>" for name, value in transcript.facts
     )
     deadline = plan.deadline.astimezone(zone)
-    title = f"{clean_line(transcript.community)}: rehearsal transcript"
+    jump_to = esc(_("Jump to"))
+    title = _("{community}: rehearsal transcript").format(
+        community=clean_line(transcript.community)
+    )
     return HTML_PAGE.format(
         title=esc(title),
         css=CSS,
         community=esc(clean_line(transcript.community)),
         intro=esc(
-            f"A simulated campaign from {plan.old_server} to {plan.new_server}, deadline "
-            f"{deadline:%A %-d %B %Y %H:%M} ({plan.timezone}). Everything the bot posted "
-            "or replied, in order; all times are simulated, in the campaign's time zone."
+            _(
+                "A simulated campaign from {old} to {new}, deadline {deadline} ({zone}). "
+                "Everything the bot posted or replied, in order; all times are simulated, in "
+                "the campaign's time zone."
+            ).format(
+                old=plan.old_server,
+                new=plan.new_server,
+                deadline=format_moment(deadline, zone, width="full"),
+                zone=plan.timezone,
+            )
         ),
         facts=f"<dl>{facts}</dl>" if facts else "",
-        contents=f"<nav><h2>Jump to</h2><ol>{contents}</ol></nav>" if contents else "",
+        contents=f"<nav><h2>{jump_to}</h2><ol>{contents}</ol></nav>" if contents else "",
+        language=current_language(),
         body="\n".join(parts),
     )
 
@@ -215,12 +228,17 @@ def _html_post(post: Post, transcript: Transcript, text: HtmlText, local: dateti
     esc = html.escape
     bot = esc(transcript.bot_name)
     anchor = f' id="{esc(post.anchor)}"' if post.anchor else ""
-    where = esc(post.channel if post.dm_to is None else f"Direct message to {post.dm_to}")
+    where = esc(
+        post.channel
+        if post.dm_to is None
+        else _("Direct message to {member}").format(member=post.dm_to)
+    )
     if post.compact:
         first = next((line for line in post.content.split("\n") if line.strip()), "")
+        edited_a_message = esc(_("{bot} edited a message:").format(bot=transcript.bot_name))
         return (
             f'<div class="compact"{anchor}><span class="time">{local:%H:%M}</span> '
-            f'<span class="where">{where}</span> {bot} edited a message: '
+            f'<span class="where">{where}</span> {edited_a_message} '
             f"{text.render(first, post.when)}</div>"
         )
     classes = ["msg"]
@@ -232,18 +250,20 @@ def _html_post(post: Post, transcript: Transcript, text: HtmlText, local: dateti
         classes.append("edited")
     out = [f'<article class="{" ".join(classes)}"{anchor}>']
     if post.action and post.actor:
-        verb = "Updated after" if post.edit else ""
+        verb = _("Updated after") if post.edit else ""
         out.append(
             f'<div class="reply"><span class="mini" style="--h:{_hue(post.actor)}">'
             f"{esc(_initials(post.actor))}</span>{esc(verb)} "
             f"<strong>{esc(clean_line(post.actor, 60))}</strong> {_html_action(post)}</div>"
         )
     elif post.edit:
-        out.append(f'<div class="reply">{bot} edited this message</div>')
+        edited_this = esc(_("{bot} edited this message").format(bot=transcript.bot_name))
+        out.append(f'<div class="reply">{edited_this}</div>')
     out.append('<div class="avatar bot">MC</div><div class="body">')
     badges = '<span class="app">APP</span>'
-    pinned = '<span class="pin">📌 pinned</span>' if post.pinned else ""
-    edited = '<span class="edited-mark">(edited)</span>' if post.edit else ""
+    pinned_word, edited_word = esc(_("pinned")), esc(_("edited"))
+    pinned = f'<span class="pin">📌 {pinned_word}</span>' if post.pinned else ""
+    edited = f'<span class="edited-mark">({edited_word})</span>' if post.edit else ""
     out.append(
         f'<div class="head"><span class="name">{bot}</span>{badges}'
         f'<span class="time">{local:%d/%m/%Y %H:%M}</span><span class="where">{where}</span>'
@@ -261,9 +281,11 @@ def _html_post(post: Post, transcript: Transcript, text: HtmlText, local: dateti
         buttons = [_html_button(c, text) for c in iter_components([row]) if c.get("type") == 2]
         out.append(f'<div class="buttons">{"".join(buttons)}</div>')
     if post.ephemeral:
-        viewer = f" (shown to {esc(clean_line(post.viewer, 60))})" if post.viewer else ""
+        shown_to = _("shown to {member}").format(member=clean_line(post.viewer or "", 60))
+        viewer = f" ({esc(shown_to)})" if post.viewer else ""
+        only_you, dismiss = esc(_("Only you can see this")), esc(_("Dismiss message"))
         out.append(
-            '<div class="only-you">👁 Only you can see this · <u>Dismiss message</u>'
+            f'<div class="only-you">👁 {only_you} · <u>{dismiss}</u>'
             f"<span class='viewer'>{viewer}</span></div>"
         )
     out.append("</div></article>")
@@ -273,8 +295,10 @@ def _html_post(post: Post, transcript: Transcript, text: HtmlText, local: dateti
 def _html_action(post: Post) -> str:
     action = html.escape(post.action or "")
     if post.clicked:
-        return f'clicked <span class="btn-ref">{action}</span>'
-    return f'used <span class="cmd">{action}</span>'
+        return html.escape(_("clicked {button}")).format(
+            button=f'<span class="btn-ref">{action}</span>'
+        )
+    return html.escape(_("used {command}")).format(command=f'<span class="cmd">{action}</span>')
 
 
 def _data_uri(item: FileItem) -> str:
@@ -346,7 +370,7 @@ def _html_button(component: dict[str, Any], text: HtmlText) -> str:
 
 
 HTML_PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

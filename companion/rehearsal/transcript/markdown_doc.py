@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from companion.core.text import escape_markdown_file
+from companion.i18n import _
+from companion.i18n.dates import format_day, format_moment
 from companion.standins.discord.models import iter_components
 
 from .discord_markup import CHANNEL, ROLE, STAMP, USER, format_stamp
@@ -47,12 +49,18 @@ def render_markdown(transcript: Transcript, plan: CampaignPlan) -> str:
     name = escape_markdown_file(transcript.community)
     deadline = plan.deadline.astimezone(zone)
     lines = [
-        f"# {name}: rehearsal transcript",
+        "# " + _("{community}: rehearsal transcript").format(community=name),
         "",
-        f"A simulated campaign from `{plan.old_server}` to `{plan.new_server}`, deadline "
-        f"{deadline:%A %-d %B %Y %H:%M} ({plan.timezone}). Everything the bot posted or "
-        "replied, in order; all times are simulated, in the campaign's time zone. "
-        "🐘 lines are what members did on their Mastodon servers.",
+        _(
+            "A simulated campaign from {old} to {new}, deadline {deadline} ({zone}). "
+            "Everything the bot posted or replied, in order; all times are simulated, in the "
+            "campaign's time zone. 🐘 lines are what members did on their Mastodon servers."
+        ).format(
+            old=f"`{plan.old_server}`",
+            new=f"`{plan.new_server}`",
+            deadline=format_moment(deadline, zone, width="full"),
+            zone=plan.timezone,
+        ),
         "",
     ]
     for fact, value in transcript.facts:
@@ -64,7 +72,7 @@ def render_markdown(transcript: Transcript, plan: CampaignPlan) -> str:
         local = entry.when.astimezone(zone)
         if local.date() != day:
             day = local.date()
-            lines += [f"## {local:%A, %-d %B %Y}", ""]
+            lines += [f"## {format_day(local.date(), width='full')}", ""]
         if isinstance(entry, Happening):
             lines += [
                 f"🐘 *{local:%H:%M}* · **{escape_markdown_file(entry.actor)}** "
@@ -80,27 +88,36 @@ def _markdown_post(
     post: Post, transcript: Transcript, md: MarkdownText, local: datetime
 ) -> list[str]:
     bot = escape_markdown_file(transcript.bot_name)
-    where = post.channel if post.dm_to is None else f"direct message to {post.dm_to}"
+    where = (
+        post.channel
+        if post.dm_to is None
+        else _("direct message to {member}").format(member=post.dm_to)
+    )
     where = _md_plain(where)
     render: Callable[[str], str] = lambda value: md.render(value, post.when)  # noqa: E731
     if post.compact:
         first = next((line for line in post.content.split("\n") if line.strip()), "")
-        return [f"✎ *{local:%H:%M}* · {where} · {bot} edited a message: {render(first)}", ""]
+        edited = _("{bot} edited a message:").format(bot=bot)
+        return [f"✎ *{local:%H:%M}* · {where} · {edited} {render(first)}", ""]
     head = f"**{local:%H:%M}** · {where} · **{bot}** `APP`"
     if post.pinned:
-        head += " · 📌 pinned"
+        head += " · 📌 " + _("pinned")
     if post.edit:
-        head += " · *(edited)*"
+        head += " · *(" + _("edited") + ")*"
     if post.ephemeral:
         viewer = f" ({escape_markdown_file(post.viewer)})" if post.viewer else ""
-        head += f" · 👁 *only you can see this*{viewer}"
+        head += " · 👁 *" + _("only you can see this") + f"*{viewer}"
     out = []
     if post.anchor:
         out.append(f'<a id="{post.anchor}"></a>')
     if post.actor and post.action:
-        verb = "updated after " if post.edit else ""
+        verb = _("updated after") + " " if post.edit else ""
         action = (post.action or "").replace("`", "'")
-        did = f"clicked **{_md_plain(action)}**" if post.clicked else f"used `{action}`"
+        did = (
+            _("clicked {button}").format(button=f"**{_md_plain(action)}**")
+            if post.clicked
+            else _("used {command}").format(command=f"`{action}`")
+        )
         out.append(f"↱ {verb}**{escape_markdown_file(post.actor)}** {did}  ")
     out.append(head + "  ")
     if post.content:

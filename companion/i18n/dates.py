@@ -1,0 +1,38 @@
+"""Dates and times as each language writes them, in the campaign's time zone (Babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from typing import Literal
+
+from babel.dates import format_date, format_datetime, format_time
+
+from companion.i18n.catalog import current_language
+
+Width = Literal["short", "medium", "long", "full"]
+
+# The bot's English is British ("organiser"): its dates read "2 October 2096" too.
+_BABEL_LOCALES = {"en": "en_GB"}
+
+
+def babel_locale(language: str | None = None) -> str:
+    """The Babel locale that writes dates for ``language`` (default: the current one)."""
+    language = language or current_language()
+    return _BABEL_LOCALES.get(language, language)
+
+
+def format_moment(
+    moment: datetime, zone: tzinfo, *, width: Width = "long", language: str | None = None
+) -> str:
+    """``moment`` shown to a reader of ``language`` (default: the current one) in ``zone``."""
+    return format_datetime(moment, format=width, tzinfo=zone, locale=babel_locale(language))
+
+
+def format_day(day: date, *, width: Width = "long", language: str | None = None) -> str:
+    """A calendar day ("2 October 2096", "2. Oktober 2096") for ``language``'s reader."""
+    return format_date(day, format=width, locale=babel_locale(language))
+
+
+def format_clock(moment: datetime, zone: tzinfo, *, language: str | None = None) -> str:
+    """The 24-hour clock time of ``moment`` in ``zone`` ("18:00")."""
+    return format_time(moment, "HH:mm", tzinfo=zone, locale=babel_locale(language))
