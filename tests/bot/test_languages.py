@@ -33,7 +33,7 @@ CHANNEL = ANNOUNCEMENTS + GUILD_ID % 7
 SHIPPED = ["de", "fr"]
 # Discord's locale value -> the language the bot answers in.
 FALLBACK = {"en-US": "en", "en-GB": "en", "es-ES": "en", "ja": "en"}
-# Fixed localised names (the translators' brief, /work/wt/_i18n/command_names.md).
+# Fixed localised names (the translators use exactly these; see the catalogs).
 MOVE_NAMES = {"de": ("umzug", "verknüpfen"), "fr": ("migration", "lier")}
 
 
