@@ -17,6 +17,7 @@ from companion.bot.scheduler import Scheduler
 from companion.core import texts_reminders
 from companion.core.handles import Handle
 from companion.i18n import gettext
+from companion.standins.discord.models import message_text as text_of
 from companion.store import Store
 from tests.bot.conftest import (
     ALICE,
@@ -25,7 +26,6 @@ from tests.bot.conftest import (
     ORGANISER,
     World,
     running_world,
-    text_of,
 )
 
 LINK = {"old": "@alice@old.example", "new": "alice@new.example"}
@@ -33,7 +33,7 @@ CHANNEL = ANNOUNCEMENTS + GUILD_ID % 7
 SHIPPED = ["de", "fr"]
 # Discord's locale value -> the language the bot answers in.
 FALLBACK = {"en-US": "en", "en-GB": "en", "es-ES": "en", "ja": "en"}
-# Fixed localised names (the translators' brief, /work/wt/_i18n/command_names.md).
+# Fixed localised names (the translators use exactly these; see the catalogs).
 MOVE_NAMES = {"de": ("umzug", "verknüpfen"), "fr": ("migration", "lier")}
 
 

@@ -229,5 +229,5 @@ def test_the_transcript_shows_who_came_along_and_why_the_others_did_not(rehearsa
     assert "6 on `strict.example` (Mastodon 4.5.2): their server publicly suspends your new" in md
     assert "4 on `down.example` (unknown software): their server did not answer" in md
     assert "following_accounts_left_behind.csv" in md
-    assert "members saved a followers list (400 followers): 382 arrived, 18 left behind" in md
+    assert "1 member saved a followers list (400 followers): 382 arrived, 18 left behind" in md
     assert saver.handle  # the member who saved their list is one of the simulated members
