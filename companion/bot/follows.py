@@ -19,7 +19,7 @@ from discord import ui
 from companion import texts
 from companion.bot.views import OwnedButton, guild_of, services_of
 from companion.core.exports import FOLLOWING_PREFIX, LISTS_PREFIX, ExportFile
-from companion.core.follows_file import MAX_UPLOAD_BYTES
+from companion.core.follows_file import MAX_UPLOAD_BYTES, FollowsFile
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.services.follows import MendReport, combine, read_upload
@@ -70,10 +70,7 @@ async def mend_follows(
 ) -> None:
     """``/move mend-follows``: read, mend from the community's moves, send the file back."""
     guild_id = guild_of(interaction)
-    if attachment.size > MAX_UPLOAD_BYTES:
-        await read_attachment(attachment)  # refuses with the size, before deferring
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    file = read_upload(await read_attachment(attachment))
+    file = await _deferred_upload(interaction, attachment)
     report = await services.follows.mend(guild_id, interaction.user.id, file)
     await interaction.followup.send(
         embed=discord.Embed(description=report.summary),
@@ -83,16 +80,23 @@ async def mend_follows(
     )
 
 
+async def _deferred_upload(
+    interaction: discord.Interaction, attachment: discord.Attachment
+) -> FollowsFile:
+    """Refuse an oversized file at once, else defer (reading takes time) and read it."""
+    if attachment.size > MAX_UPLOAD_BYTES:
+        await read_attachment(attachment)  # refuses with the size, before deferring
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    return read_upload(await read_attachment(attachment))
+
+
 async def check_import(
     interaction: discord.Interaction, services: Services, attachment: discord.Attachment
 ) -> None:
     """``/move check-import``: compare the file with whom the new account follows now."""
     guild_id = guild_of(interaction)
     await services.members.member(guild_id, interaction.user.id)  # linked, or a sentence
-    if attachment.size > MAX_UPLOAD_BYTES:
-        await read_attachment(attachment)  # refuses with the size, before deferring
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    file = read_upload(await read_attachment(attachment))
+    file = await _deferred_upload(interaction, attachment)
     checked = await services.follows.check_import(guild_id, interaction.user.id, file)
     await interaction.followup.send(
         embed=discord.Embed(description=checked.message),
