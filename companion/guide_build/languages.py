@@ -1,0 +1,30 @@
+"""The guide in each language: which one a build is making, and search across them.
+
+mkdocs-static-i18n (named in mkdocs.yml) builds English at the site root, then German in
+``/de/`` and French in ``/fr/`` from ``guide/move/index.de.md`` and the like. It merges the
+languages' search entries only after the offline plugin has inlined the last language's
+index for reading from disk, so the hook inlines the merged index once more.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from companion.i18n import DEFAULT_LANGUAGE
+
+I18N_PLUGIN = "i18n"
+OFFLINE_PLUGIN = "material/offline"
+
+
+def building(config: MkDocsConfig) -> str:
+    """The language the current build makes (English before the plugin has started)."""
+    plugin = config.plugins.get(I18N_PLUGIN)
+    current = getattr(plugin, "current_language", None)
+    return current or DEFAULT_LANGUAGE
+
+
+def inline_search_index(config: MkDocsConfig) -> None:
+    """Rewrite ``search/search_index.js`` from the merged ``search_index.json``."""
+    plugin = config.plugins.get(OFFLINE_PLUGIN)
+    if plugin is not None:
+        plugin.on_post_build(config=config)
