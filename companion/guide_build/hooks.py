@@ -39,7 +39,6 @@ from companion.guide_build.values import (  # noqa: E402
     placeholders,
     render,
 )
-from companion.i18n import DEFAULT_LANGUAGE  # noqa: E402
 from companion.settings import SettingsError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.companion")
@@ -91,13 +90,15 @@ def _status_label(status: str) -> str:
         raise PlaceholderError(str(exc)) from None
 
 
+@event_priority(-110)  # after the i18n plugin has sorted the files of the language
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Publish the Mastodon-importable roster files next to the Roster page (site root)."""
-    if languages.building(config) != DEFAULT_LANGUAGE:
-        return files  # the root's copy serves every language (the pages link to it)
+    """Publish the Mastodon-importable roster files next to each language's Roster page."""
     values: CommunityValues = _state["values"]
+    folder = languages.output_folder(config)
     for name, content in roster.roster_files(_state["entries"], values.community).items():
-        files.append(File.generated(config, f"{ROSTER_DIR}/{name}", content=content))
+        file = File.generated(config, f"{ROSTER_DIR}/{name}", content=content)
+        file.dest_uri = folder + file.dest_uri  # its url follows
+        files.append(file)
     return files
 
 

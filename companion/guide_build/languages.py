@@ -23,6 +23,12 @@ def building(config: MkDocsConfig) -> str:
     return current or DEFAULT_LANGUAGE
 
 
+def output_folder(config: MkDocsConfig) -> str:
+    """Where the current language's pages go: ``""`` for English, ``"de/"`` for German."""
+    language = building(config)
+    return "" if language == DEFAULT_LANGUAGE else f"{language}/"
+
+
 def inline_search_index(config: MkDocsConfig) -> None:
     """Rewrite ``search/search_index.js`` from the merged ``search_index.json``."""
     plugin = config.plugins.get(OFFLINE_PLUGIN)
