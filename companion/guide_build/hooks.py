@@ -114,10 +114,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Size every image and keep what a phone downloads before scrolling small."""
+    """Size every image, keep the first screen light, let the switcher's links work alone."""
     size_of = image_sizes.resolver(Path(config.docs_dir), page.file.dest_uri)
     try:
-        return page_weight.lighten(image_sizes.add_sizes(output, size_of))
+        output = page_weight.lighten(image_sizes.add_sizes(output, size_of))
+        return languages.drop_head_alternates(output)
     except (image_sizes.ImageSizeError, page_weight.PageWeightError) as exc:
         raise PluginError(f"{page.file.src_uri}: {exc}") from None
 

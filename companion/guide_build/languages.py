@@ -8,6 +8,8 @@ index for reading from disk, so the hook inlines the merged index once more.
 
 from __future__ import annotations
 
+import re
+
 from mkdocs.config.defaults import MkDocsConfig
 
 from companion.i18n import DEFAULT_LANGUAGE
@@ -34,3 +36,16 @@ def inline_search_index(config: MkDocsConfig) -> None:
     plugin = config.plugins.get(OFFLINE_PLUGIN)
     if plugin is not None:
         plugin.on_post_build(config=config)
+
+
+_HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def drop_head_alternates(html: str) -> str:
+    """Remove the ``<link rel="alternate" hreflang>`` tags from a page's head.
+
+    Material fetches ``sitemap.xml`` beside each of them to find the same page in the other
+    language: a request that fails from disk and 404s for per-page links. The switcher's
+    own links already lead to the same page in each language, so nothing is lost.
+    """
+    return _HEAD_ALTERNATE.sub("", html)

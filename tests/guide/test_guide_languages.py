@@ -96,6 +96,12 @@ def test_the_language_switcher_goes_to_the_same_page(site: Path) -> None:
     assert wrong == []
 
 
+def test_no_page_makes_material_fetch_sitemaps(site: Path, guide) -> None:
+    """Material fetches sitemap.xml beside each head alternate: none are left to do so."""
+    for page in guide.page_files(site):
+        assert '<link rel="alternate"' not in page.read_text(encoding="utf-8"), page
+
+
 @pytest.mark.parametrize(
     ("language", "search_label"), [("en", "Search"), ("de", "Suche"), ("fr", "Rechercher")]
 )
