@@ -461,7 +461,9 @@ class Drawing:
         if self.badge:
             colour = AMBER if self.badge == "old" else GREEN
             badge = own("OLD account" if self.badge == "old" else "NEW account")
-            w = _width(badge, MIN_FONT) + 18
+            # Bold capitals run wider than the wrapping's average glyph ("NOUVEAU compte").
+            caps = sum(1 for char in badge if char.isupper())
+            w = _width(badge, MIN_FONT) + caps * MIN_FONT * 0.2 + 18
             x = WIDTH - 20 - w
             self.parts.append(
                 f'<rect x="{x:.0f}" y="10" width="{w:.0f}" height="22" rx="11" fill="{colour}"/>'
