@@ -39,12 +39,14 @@ from companion.guide_build.values import (  # noqa: E402
     placeholders,
     render,
 )
+from companion.i18n import DEFAULT_LANGUAGE  # noqa: E402
 from companion.settings import SettingsError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.companion")
 
 ROSTER_DIR = "roster"
 _state: dict[str, Any] = {}
+_english_404: dict[str, str] = {}  # kept across the languages' builds (``_state`` is not)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -121,6 +123,16 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         return languages.drop_head_alternates(output)
     except (image_sizes.ImageSizeError, page_weight.PageWeightError) as exc:
         raise PluginError(f"{page.file.src_uri}: {exc}") from None
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """Keep the site's one 404 page English (each language's build writes it again)."""
+    if template_name != "404.html":
+        return output
+    if languages.building(config) == DEFAULT_LANGUAGE:
+        _english_404["page"] = output
+        return output
+    return _english_404.get("page", output)
 
 
 @event_priority(-110)  # after the i18n plugin has merged every language's search entries

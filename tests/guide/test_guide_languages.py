@@ -96,6 +96,13 @@ def test_the_language_switcher_goes_to_the_same_page(site: Path) -> None:
     assert wrong == []
 
 
+def test_the_sites_404_page_is_english(site: Path) -> None:
+    """One 404 page serves the whole site: the English one, not the last language built."""
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in html
+    assert not list(site.glob("*/404.html"))
+
+
 def test_no_page_makes_material_fetch_sitemaps(site: Path, guide) -> None:
     """Material fetches sitemap.xml beside each head alternate: none are left to do so."""
     for page in guide.page_files(site):
@@ -176,6 +183,15 @@ def test_translated_pages_show_their_languages_figures(site: Path, guide, langua
             src = str(image.get("src"))
             if src.endswith(".svg") and "/figures/" in src:
                 assert f"/figures/{language}/" in src, f"{language}/{page}: {src}"
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_every_figure_of_the_language_is_used(site: Path, guide, language: str) -> None:
+    used = set()
+    for page in PAGES:
+        used |= {str(img.get("src")) for img in guide.parse_page(site / language / page).images}
+    names = {Path(src).name for src in used if f"/figures/{language}/" in src}
+    assert names == {f"{name}.svg" for name in figures.FIGURES}
 
 
 @pytest.mark.parametrize("language", TRANSLATIONS)
