@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterable
 
 from discord import app_commands
@@ -38,9 +39,9 @@ class _Words:
     translator looks them up); a string no translator has filled yet stays English.
     """
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, catalog: gettext.NullTranslations | None = None) -> None:
         self.language = language
-        self.catalog = translations(language)
+        self.catalog = catalog if catalog is not None else translations(language)
 
     def name(self, text: str) -> str:
         return self.catalog.pgettext(NAME_CONTEXT, text)
@@ -88,18 +89,21 @@ def _parameter_list(command: app_commands.Command, words: _Words) -> list[str]:
 
 
 def commands_reference_markdown(
-    groups: Iterable[app_commands.Group], language: str = DEFAULT_LANGUAGE
+    groups: Iterable[app_commands.Group],
+    language: str = DEFAULT_LANGUAGE,
+    catalog: gettext.NullTranslations | None = None,
 ) -> str:
     """Markdown for every command of the given groups: heading, description, usage, options.
 
-    Names and descriptions are the ones a Discord client in ``language`` shows.
+    Names and descriptions are the ones a Discord client in ``language`` shows (from the
+    shipped catalog of ``language`` unless another ``catalog`` is given).
     """
     ordered = sorted(
         groups, key=lambda g: list(_AUDIENCE).index(g.name) if g.name in _AUDIENCE else 99
     )
     if not ordered:
         raise ValueError("no command groups to document")
-    words = _Words(language)
+    words = _Words(language, catalog)
     lines: list[str] = []
     for group in ordered:
         audience_key, note_key = _AUDIENCE.get(group.name, ("more_commands", ""))

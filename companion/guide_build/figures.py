@@ -3,8 +3,9 @@
 Drawn for the guide (flat shapes on a card, clearly not screenshots), with Mastodon's exact
 labels and numbered callouts matching the guide's step numbers. Each figure is drawn once
 per language: the labels come only from companion/i18n/mastodon_labels.json (Mastodon's
-own locale strings, :func:`label`), the project's own words from ``_OWN`` (:func:`own`). Each drawing carries its own light card background so it reads the same in the
-guide's light and dark palettes; the width suits a phone and a click enlarges it.
+own locale strings, :func:`label`), the project's own words from ``_OWN`` (:func:`own`).
+Each drawing carries its own light card background so it reads the same in the guide's
+light and dark palettes; the width suits a phone and a click enlarges it.
 
 Run ``python -m companion.guide_build.figures`` to rewrite guide/assets/figures/ (English)
 and its de/ and fr/ folders; a test checks that the committed files match this code.

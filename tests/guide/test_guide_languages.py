@@ -3,6 +3,8 @@ a switcher to the same page, each language's search, Mastodon's own labels in ea
 
 from __future__ import annotations
 
+import gettext
+import io
 import json
 import re
 import string
@@ -11,8 +13,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 
-from companion.guide_build import figures, phrases
+from companion.bot.translator import NAME_CONTEXT
+from companion.guide_build import figures, phrases, sources
+from companion.guide_build.commands_page import commands_reference_markdown
 from companion.i18n.labels import mastodon_label, mastodon_labels
 from tests.guide.site_pages import LANGUAGE_ROOTS, PAGES, TRANSLATIONS
 from tests.paths import REPO
@@ -166,6 +172,38 @@ def test_generated_pages_are_made_in_each_language(
     assert settings in table
     assert "COMPANION_CAMPAIGN__DEADLINE" in table
     assert roster in _words((root / "roster" / "index.html").read_text(encoding="utf-8"))
+
+
+def _catalog(names: dict[str, str], texts: dict[str, str]) -> gettext.GNUTranslations:
+    """A real compiled gettext catalog, as a translator's .po would give."""
+    catalog = Catalog(locale="de")
+    for english, german in names.items():
+        catalog.add(english, german, context=NAME_CONTEXT)
+    for english, german in texts.items():
+        catalog.add(english, german)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def test_command_reference_shows_the_names_discord_shows_in_the_language() -> None:
+    """Names under the "command name" context, descriptions as sentences; the anchors stay
+    English; a string no translator filled stays English."""
+    groups = sources.command_groups()
+    move = next(g for g in groups if g.name == "move")
+    link = next(c for c in move.walk_commands() if c.name == "link")
+    catalog = _catalog(
+        {"move": "umzug", "link": "verknüpfen", "old": "alt"},
+        {link.description: "Verknüpfe dein altes und dein neues Konto"},
+    )
+    text = commands_reference_markdown(groups, "de", catalog)
+    assert "### `/umzug verknüpfen` {#link}" in text
+    assert "Verknüpfe dein altes und dein neues Konto" in text
+    assert "Eingabe: `/umzug verknüpfen alt new`" in text
+    assert "- `alt` (Pflicht, Text)" in text
+    assert "### `/umzug verify` {#verify}" in text  # not translated yet: English
+    assert "## Für Mitglieder: `/umzug` {#move-commands}" in text
 
 
 def test_the_guides_own_sentences_exist_in_every_language() -> None:
