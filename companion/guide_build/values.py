@@ -112,6 +112,12 @@ def _site_link(values: CommunityValues, server: str, path: str) -> str:
     return f"[{text}](https://{text}){{: .external }}"
 
 
+def guide_root(guide_url: str, language: str) -> str:
+    """The guide's address in ``language``: English at the base, ``…/de/`` for German."""
+    base = guide_url if guide_url.endswith("/") else guide_url + "/"
+    return base if language == DEFAULT_LANGUAGE else f"{base}{language}/"
+
+
 def placeholders(
     values: CommunityValues, language: str = DEFAULT_LANGUAGE
 ) -> dict[str, Callable[[str], str]]:
@@ -145,7 +151,7 @@ def placeholders(
         "keep_until_day": fixed(format_day(deadline + KEEP_OLD_SERVER_AFTER)),
         "cooldown_end_day": fixed(format_day(deadline + timedelta(days=30))),
         "discord": fixed(discord),
-        "guide_url": fixed(values.guide_url),
+        "guide_url": fixed(guide_root(values.guide_url, language)),
         "example_note": lambda arg: example_note(values, short=arg == "short", language=language),
         "day_offset": lambda days: format_day(deadline + timedelta(days=int(days))),
         "old_page": lambda path: _site_link(values, values.old_server, path),

@@ -206,6 +206,15 @@ def test_command_reference_shows_the_names_discord_shows_in_the_language() -> No
     assert "## Für Mitglieder: `/umzug` {#move-commands}" in text
 
 
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_announcements_link_members_to_their_languages_guide(site: Path, language: str) -> None:
+    """{{ guide_url }} in a German template is the German guide, roster page included."""
+    html = (site / language / "organisers" / "announcements.html").read_text(encoding="utf-8")
+    base = "http://127.0.0.1:8000/"  # the default guide_url
+    assert f"{base}{language}/roster/index.html" in html
+    assert f"{base}roster/index.html" not in html
+
+
 def test_the_guides_own_sentences_exist_in_every_language() -> None:
     for language, table in phrases.PHRASES.items():
         assert table.keys() == phrases.EN.keys(), language
