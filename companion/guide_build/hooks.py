@@ -70,7 +70,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     }
     for name, text in generated.items():
         table[name] = _always(text)
-    table["status_label"] = _status_label
+    table["status_label"] = lambda status: _status_label(status, language)
     _state.clear()
     _state.update(values=values, table=table, entries=entries)
     config.site_name = phrase(
@@ -85,9 +85,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _status_label(status: str) -> str:
+def _status_label(status: str, language: str) -> str:
     try:
-        return sources.status_label(status)
+        return sources.status_label(status, language)
     except sources.GuideSourceError as exc:
         raise PlaceholderError(str(exc)) from None
 
