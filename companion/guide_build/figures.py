@@ -1,21 +1,27 @@
 """Schematic SVG drawings of Mastodon's settings pages for the member guide.
 
-Drawn for the guide (flat shapes on a card, clearly not screenshots), with the exact labels
-of ../shared/reference/mastodon-ui.md and numbered callouts matching the guide's step
-numbers. Each drawing carries its own light card background so it reads the same in the
-guide's light and dark palettes; the width suits a phone and a click enlarges it.
+Drawn for the guide (flat shapes on a card, clearly not screenshots), with Mastodon's exact
+labels and numbered callouts matching the guide's step numbers. Each figure is drawn once
+per language: the labels come only from companion/i18n/mastodon_labels.json (Mastodon's
+own locale strings, :func:`label`), the project's own words from ``_OWN`` (:func:`own`).
+Each drawing carries its own light card background so it reads the same in the guide's
+light and dark palettes; the width suits a phone and a click enlarges it.
 
-Run ``python -m companion.guide_build.figures`` to rewrite guide/assets/figures/; a test
-checks that the committed files match this code.
+Run ``python -m companion.guide_build.figures`` to rewrite guide/assets/figures/ (English)
+and its de/ and fr/ folders; a test checks that the committed files match this code.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+
+from companion.i18n.labels import mastodon_label, raw_label
+from companion.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 WIDTH = 400
 PAD = 40  # left edge of the page content; callout badges sit in the gutter before it
@@ -115,6 +121,300 @@ def _tspans(line: Sequence[Segment]) -> str:
     return "".join(out)
 
 
+# --------------------------------------------------------------------------------------
+# Words: Mastodon's labels from its locale files, the project's own notes from _OWN
+# --------------------------------------------------------------------------------------
+
+_language = [DEFAULT_LANGUAGE]  # the language being drawn (render_all sets it)
+
+# The project's own words inside the figures (titles, descriptions read aloud, badges,
+# notes, sample numbers and dates as the browser shows them): not Mastodon labels, so
+# translated here. Mastodon's labels fill the {placeholders}; page names quoted in a title
+# are Mastodon's own strings (mastodon_labels.json), checked by tests/guide.
+_OWN: dict[str, dict[str, str]] = {
+    "de": {
+        "drawing, not a screenshot": "Zeichnung, kein Screenshot",
+        "OLD account": "ALTES Konto",
+        "NEW account": "NEUES Konto",
+        "{a} and {b}": "{a} und {b}",
+        "more of the menu": "weitere Menüpunkte",
+        "☰  On a phone, tap the menu button to see this list": (
+            "☰  Am Handy: Tippe auf den Menüknopf, um diese Liste zu sehen"
+        ),
+        "Your old posts stay here: posts are not moved.": (
+            "Deine alten Beiträge bleiben hier: Beiträge ziehen nicht mit um."
+        ),
+        "Browse…": "Durchsuchen…",
+        "Aug 21, 2026, 10:02": "21.08.2026, 10:02",
+        "12.3 MB": "12,3 MB",
+        "85.2 MB": "85,2 MB",
+        "1,234": "1.234",
+        "Mastodon's web app: the way into the settings": (
+            "Die Web-App von Mastodon: der Weg in die Einstellungen"
+        ),
+        "The left column of the Mastodon website with {preferences} and the {more} menu "
+        "opened, showing {password} and {import_export}.": (
+            "Die linke Spalte der Mastodon-Website mit {preferences} und dem geöffneten Menü "
+            "{more}, das {password} und {import_export} zeigt."
+        ),
+        "The settings menu with {name} open": "Das Einstellungsmenü mit {name} aufgeklappt",
+        "Mastodon's settings menu (the sidebar of the settings pages). {name} is open and "
+        "shows its sub-items: {subs}. On a phone this menu is behind the menu button at the "
+        "top of the page.": (
+            "Das Einstellungsmenü von Mastodon (die Seitenleiste der Einstellungsseiten). "
+            "{name} ist aufgeklappt und zeigt seine Unterpunkte: {subs}. Am Handy liegt dieses "
+            "Menü hinter dem Menüknopf oben auf der Seite."
+        ),
+        "The Export page on your old account": "Die Seite „Exportieren“ auf deinem alten Konto",
+        "Mastodon's Export page: a table of {rows}, with a CSV download link on the rows you "
+        "can export (JSON for {filters}, on Mastodon 4.6 and later), then the note about "
+        "archives and the {request} button, and a row with the {download} link.": (
+            "Die Seite „Exportieren“ von Mastodon: eine Tabelle mit {rows}, mit einem "
+            "CSV-Download-Link in den Zeilen, die du exportieren kannst (JSON bei {filters}, "
+            "ab Mastodon 4.6), dann der Hinweis zu Archiven, die Schaltfläche {request} und "
+            "eine Zeile mit dem Link {download}."
+        ),
+        "The Import page on your new account": "Die Seite „Importieren“ auf deinem neuen Konto",
+        "Mastodon's Import page: the {type} menu set to {following}, the {data} file chooser "
+        "with following_accounts.csv chosen, the two choices {merge} (selected) and "
+        "{overwrite}, and the {upload} button.": (
+            "Die Seite „Importieren“ von Mastodon: das Menü {type} auf {following} gestellt, "
+            "die Dateiauswahl {data} mit following_accounts.csv, die zwei Möglichkeiten "
+            "{merge} (ausgewählt) und {overwrite} und die Schaltfläche {upload}."
+        ),
+        "The confirmation page after {upload}": "Die Bestätigungsseite nach {upload}",
+        "The page {title}, with the sentence “{preamble}” and the buttons {cancel} and "
+        "{confirm}.": (
+            "Die Seite {title} mit dem Satz „{preamble}“ und den Schaltflächen {cancel} und "
+            "{confirm}."
+        ),
+        "Account settings on your new account": "Kontoeinstellungen auf deinem neuen Konto",
+        "Account settings on your old account": "Kontoeinstellungen auf deinem alten Konto",
+        "Mastodon's Account settings page. After {status}, {security} and {sessions} come "
+        "the sections {move_to} ({move_to_text}), {moving_from} ({moving_from_text}) and "
+        "{delete}. The {highlighted} section is highlighted.": (
+            "Die Seite „Kontoeinstellungen“ von Mastodon. Nach {status}, {security} und "
+            "{sessions} kommen die Abschnitte {move_to} ({move_to_text}), {moving_from} "
+            "({moving_from_text}) und {delete}. Der Abschnitt {highlighted} ist markiert."
+        ),
+        "The Account aliases page on your new account": (
+            "Die Seite „Konto-Aliasse“ auf deinem neuen Konto"
+        ),
+        "Mastodon's Account aliases page: an explanation that ends {initiated}, the field "
+        "{field} with alice@old.example typed in, and the {create} button.": (
+            "Die Seite „Konto-Aliasse“ von Mastodon: eine Erklärung, die mit {initiated} "
+            "endet, das Feld {field} mit alice@old.example und die Schaltfläche {create}."
+        ),
+        "The Account migration page on your old account": (
+            "Die Seite „Kontoumzug“ auf deinem alten Konto"
+        ),
+        ", showing the alias error": ", mit dem Alias-Fehler",
+        "Mastodon's Account migration page: {not_redirecting} The heading {move_to} with six "
+        "warnings; the fields {new_handle} and {password}; and the red {move} button.": (
+            "Die Seite „Kontoumzug“ von Mastodon: {not_redirecting} Die Überschrift {move_to} "
+            "mit sechs Hinweisen; die Felder {new_handle} und {password}; und die rote "
+            "Schaltfläche {move}."
+        ),
+        "A red bar says {bar}, and under the handle the error reads: {error}.": (
+            "Ein roter Balken sagt {bar}, und unter der Adresse steht der Fehler: {error}."
+        ),
+        "The Account migration page after the move": "Die Seite „Kontoumzug“ nach dem Umzug",
+        "After {move}, the Account migration page says {flash} It shows {cancel}, the 30-day "
+        "waiting period, and a {past} table with the number of followers at the time of the "
+        "move.": (
+            "Nach {move} sagt die Seite „Kontoumzug“: {flash} Sie zeigt {cancel}, die "
+            "Wartezeit von 30 Tagen und eine Tabelle {past} mit der Zahl der Follower zum "
+            "Zeitpunkt des Umzugs."
+        ),
+        "What your old profile shows after the move": (
+            "Was dein altes Profil nach dem Umzug zeigt"
+        ),
+        "The old profile, alice@old.example, with a banner at the top: {moved} Alice, "
+        "@alice@new.example, with a {go} button. Below it the old profile is faded and grey, "
+        "with the old posts still there.": (
+            "Das alte Profil alice@old.example mit einem Banner oben: {moved} Alice, "
+            "@alice@new.example, mit der Schaltfläche {go}. Darunter ist das alte Profil "
+            "blass und grau, die alten Beiträge sind noch da."
+        ),
+        "Logging in to your old account after the move": (
+            "Anmelden auf deinem alten Konto nach dem Umzug"
+        ),
+        "The Mastodon website signed in to the old account after the move: {banner} With "
+        "the buttons {settings} and {logout}.": (
+            "Die Mastodon-Website, angemeldet mit dem alten Konto nach dem Umzug: {banner} "
+            "Mit den Schaltflächen {settings} und {logout}."
+        ),
+    },
+    "fr": {
+        "drawing, not a screenshot": "dessin, pas une capture d’écran",
+        "OLD account": "ANCIEN compte",
+        "NEW account": "NOUVEAU compte",
+        "{a} and {b}": "{a} et {b}",
+        "more of the menu": "suite du menu",
+        "☰  On a phone, tap the menu button to see this list": (
+            "☰  Sur téléphone, touchez le bouton du menu pour voir cette liste"
+        ),
+        "Your old posts stay here: posts are not moved.": (
+            "Vos anciens messages restent ici : ils ne déménagent pas."
+        ),
+        "Browse…": "Parcourir…",
+        "Aug 21, 2026, 10:02": "21 août 2026, 10:02",
+        "12.3 MB": "12,3 Mo",
+        "85.2 MB": "85,2 Mo",
+        "1,234": "1 234",
+        "Mastodon's web app: the way into the settings": (
+            "L’application web de Mastodon : le chemin vers les réglages"
+        ),
+        "The left column of the Mastodon website with {preferences} and the {more} menu "
+        "opened, showing {password} and {import_export}.": (
+            "La colonne de gauche du site de Mastodon avec {preferences} et le menu {more} "
+            "ouvert, qui montre {password} et {import_export}."
+        ),
+        "The settings menu with {name} open": "Le menu des réglages avec {name} ouvert",
+        "Mastodon's settings menu (the sidebar of the settings pages). {name} is open and "
+        "shows its sub-items: {subs}. On a phone this menu is behind the menu button at the "
+        "top of the page.": (
+            "Le menu des réglages de Mastodon (la barre latérale des pages de réglages). "
+            "{name} est ouvert et montre ses sous-éléments : {subs}. Sur téléphone, ce menu "
+            "se cache derrière le bouton du menu en haut de la page."
+        ),
+        "The Export page on your old account": "La page « Export » sur votre ancien compte",
+        "Mastodon's Export page: a table of {rows}, with a CSV download link on the rows you "
+        "can export (JSON for {filters}, on Mastodon 4.6 and later), then the note about "
+        "archives and the {request} button, and a row with the {download} link.": (
+            "La page « Export » de Mastodon : un tableau avec {rows}, avec un lien de "
+            "téléchargement CSV sur les lignes exportables (JSON pour {filters}, à partir de "
+            "Mastodon 4.6), puis la note sur les archives, le bouton {request} et une ligne "
+            "avec le lien {download}."
+        ),
+        "The Import page on your new account": "La page d’import sur votre nouveau compte",
+        "Mastodon's Import page: the {type} menu set to {following}, the {data} file chooser "
+        "with following_accounts.csv chosen, the two choices {merge} (selected) and "
+        "{overwrite}, and the {upload} button.": (
+            "La page d’import de Mastodon : le menu {type} réglé sur {following}, le choix du "
+            "fichier {data} avec following_accounts.csv, les deux options {merge} "
+            "(sélectionnée) et {overwrite}, et le bouton {upload}."
+        ),
+        "The confirmation page after {upload}": "La page de confirmation après {upload}",
+        "The page {title}, with the sentence “{preamble}” and the buttons {cancel} and "
+        "{confirm}.": (
+            "La page {title}, avec la phrase « {preamble} » et les boutons {cancel} et {confirm}."
+        ),
+        "Account settings on your new account": (
+            "Les paramètres du compte sur votre nouveau compte"
+        ),
+        "Account settings on your old account": (
+            "Les paramètres du compte sur votre ancien compte"
+        ),
+        "Mastodon's Account settings page. After {status}, {security} and {sessions} come "
+        "the sections {move_to} ({move_to_text}), {moving_from} ({moving_from_text}) and "
+        "{delete}. The {highlighted} section is highlighted.": (
+            "La page des paramètres du compte de Mastodon. Après {status}, {security} et "
+            "{sessions} viennent les sections {move_to} ({move_to_text}), {moving_from} "
+            "({moving_from_text}) et {delete}. La section {highlighted} est mise en évidence."
+        ),
+        "The Account aliases page on your new account": (
+            "La page des alias du compte sur votre nouveau compte"
+        ),
+        "Mastodon's Account aliases page: an explanation that ends {initiated}, the field "
+        "{field} with alice@old.example typed in, and the {create} button.": (
+            "La page des alias de Mastodon : une explication qui se termine par {initiated}, "
+            "le champ {field} rempli avec alice@old.example et le bouton {create}."
+        ),
+        "The Account migration page on your old account": (
+            "La page de migration du compte sur votre ancien compte"
+        ),
+        ", showing the alias error": ", avec l’erreur d’alias",
+        "Mastodon's Account migration page: {not_redirecting} The heading {move_to} with six "
+        "warnings; the fields {new_handle} and {password}; and the red {move} button.": (
+            "La page de migration du compte de Mastodon : {not_redirecting} Le titre {move_to} "
+            "avec six avertissements ; les champs {new_handle} et {password} ; et le bouton "
+            "rouge {move}."
+        ),
+        "A red bar says {bar}, and under the handle the error reads: {error}.": (
+            "Une barre rouge indique {bar}, et sous l’adresse l’erreur dit : {error}."
+        ),
+        "The Account migration page after the move": (
+            "La page de migration du compte après le déménagement"
+        ),
+        "After {move}, the Account migration page says {flash} It shows {cancel}, the 30-day "
+        "waiting period, and a {past} table with the number of followers at the time of the "
+        "move.": (
+            "Après {move}, la page de migration du compte indique : {flash} Elle montre "
+            "{cancel}, le délai de 30 jours et un tableau {past} avec le nombre d’abonnés au "
+            "moment du déménagement."
+        ),
+        "What your old profile shows after the move": (
+            "Ce que montre votre ancien profil après le déménagement"
+        ),
+        "The old profile, alice@old.example, with a banner at the top: {moved} Alice, "
+        "@alice@new.example, with a {go} button. Below it the old profile is faded and grey, "
+        "with the old posts still there.": (
+            "L’ancien profil alice@old.example, avec un bandeau en haut : {moved} Alice, "
+            "@alice@new.example, avec un bouton {go}. En dessous, l’ancien profil est pâli et "
+            "gris, les anciens messages toujours là."
+        ),
+        "Logging in to your old account after the move": (
+            "Se connecter à votre ancien compte après le déménagement"
+        ),
+        "The Mastodon website signed in to the old account after the move: {banner} With "
+        "the buttons {settings} and {logout}.": (
+            "Le site de Mastodon, connecté à l’ancien compte après le déménagement : {banner} "
+            "Avec les boutons {settings} et {logout}."
+        ),
+    },
+}
+
+
+def label(key: str, **values: object) -> str:
+    """Mastodon's label ``key`` in the language being drawn, as the screen shows it."""
+    return _fill(mastodon_label(key, _language[0]), values)
+
+
+def own(text: str, **values: object) -> str:
+    """One of the project's own annotations (not a Mastodon label) in the drawn language."""
+    language = _language[0]
+    table = _OWN.get(language)
+    if table is not None and text not in table:
+        raise KeyError(f"figures._OWN[{language!r}] has no translation of {text!r}")
+    words = table[text] if table is not None else text
+    return words.format(**values) if values else words
+
+
+def label_segments(
+    key: str, style: str = "", *, link: str = "link", **values: object
+) -> list[Segment]:
+    """A label with HTML, as styled pieces: ``<a>`` text as ``link``, ``<strong>`` bold."""
+    raw = _fill(raw_label(key, _language[0]), values)
+    pieces: list[Segment] = []
+    for part in re.split(r"(<a [^>]*>.*?</a>|<strong>.*?</strong>)", raw):
+        if not part:
+            continue
+        inner = re.sub(r"<[^>]+>", "", part)
+        if part.startswith("<a "):
+            pieces.append((inner, link))
+        elif part.startswith("<strong>"):
+            pieces.append((inner, "b"))
+        else:
+            pieces.append((part, style))
+    return pieces
+
+
+def _fill(text: str, values: dict[str, object]) -> str:
+    """Fill Rails' ``%{name}`` and the web app's ``{name}`` placeholders; resolve plurals."""
+
+    def plural(match: re.Match[str]) -> str:
+        forms = dict(re.findall(r"(\w+) \{([^{}]*)\}", match.group(2)))
+        count = values[match.group(1)]
+        chosen = forms.get("one") if count == 1 else forms.get("other")
+        return str(chosen).replace("#", str(count))
+
+    text = re.sub(r"\{(\w+), plural, ((?:\w+ \{[^{}]*\}\s*)+)\}", plural, text)
+    for name, value in values.items():
+        text = text.replace(f"%{{{name}}}", str(value)).replace(f"{{{name}}}", str(value))
+    return text
+
+
 @dataclass
 class Box:
     """A rectangle on the drawing, for callouts."""
@@ -132,7 +432,7 @@ class Drawing:
     title: str
     desc: str
     url: str | None = None
-    badge: str | None = None  # "OLD account" / "NEW account"
+    badge: str | None = None  # "old" / "new": which account the page belongs to
     y: float = 0.0
     parts: list[str] = field(default_factory=list)
     overlays: list[str] = field(default_factory=list)
@@ -161,13 +461,16 @@ class Drawing:
             f'<tspan fill="{INK}">{escape(self.url or "")}</tspan></text>'
         )
         if self.badge:
-            colour = AMBER if self.badge.startswith("OLD") else GREEN
-            w = _width(self.badge, MIN_FONT) + 18
+            colour = AMBER if self.badge == "old" else GREEN
+            badge = own("OLD account" if self.badge == "old" else "NEW account")
+            # Bold capitals run wider than the wrapping's average glyph ("NOUVEAU compte").
+            caps = sum(1 for char in badge if char.isupper())
+            w = _width(badge, MIN_FONT) + caps * MIN_FONT * 0.2 + 18
             x = WIDTH - 20 - w
             self.parts.append(
                 f'<rect x="{x:.0f}" y="10" width="{w:.0f}" height="22" rx="11" fill="{colour}"/>'
                 f'<text x="{x + w / 2:.0f}" y="26" font-size="{MIN_FONT}" font-weight="700" '
-                f'fill="#ffffff" text-anchor="middle">{escape(self.badge)}</text>'
+                f'fill="#ffffff" text-anchor="middle">{escape(badge)}</text>'
             )
         self.y = 66
 
@@ -348,8 +651,13 @@ class Drawing:
         size: float = MIN_FONT,
         row_height: float = 30,
     ) -> list[Box]:
-        """Rows of cells at the given x offsets (relative to the left edge)."""
+        """Rows of cells at the given x offsets (relative to the left edge).
+
+        A cell wider than the room before the next filled cell wraps onto more lines (a
+        German header is often twice as long as the English one) and the row grows.
+        """
         boxes = []
+        line = size * 1.3
         for index, row in enumerate(rows):
             top = self.y
             if index or not header:
@@ -357,16 +665,25 @@ class Drawing:
                     f'<line x1="{self.left}" y1="{top:.0f}" x2="{self.right}" y2="{top:.0f}" '
                     f'stroke="{LINE}"/>'
                 )
-            for cell, offset in zip(row, columns, strict=False):
-                text, style = (cell, "") if isinstance(cell, str) else cell
+            cells = [((c, "") if isinstance(c, str) else c) for c in row]
+            wrapped: list[list[str]] = []
+            for i, (text, _) in enumerate(cells):
+                later = [columns[j] for j in range(i + 1, len(cells)) if cells[j][0]]
+                edge = later[0] - 8 if later else WIDTH - 14 - self.left  # the card's edge
+                room = edge - columns[i]
+                wrapped.append(wrap(text, size, room) or [""])
+            height = row_height + line * (max(len(w) for w in wrapped) - 1)
+            for (_, style), lines, offset in zip(cells, wrapped, columns, strict=False):
                 if header and index == 0:
                     style = "b"
-                self.parts.append(
-                    f'<text x="{self.left + offset:.0f}" y="{top + row_height * 0.66:.0f}" '
-                    f'font-size="{size}">{_tspans([(text, style)])}</text>'
-                )
-            self.y += row_height
-            boxes.append(Box(self.left - 4, top, self.right - self.left + 8, row_height))
+                for n, piece in enumerate(lines):
+                    y = top + row_height * 0.66 + line * n
+                    self.parts.append(
+                        f'<text x="{self.left + offset:.0f}" y="{y:.0f}" '
+                        f'font-size="{size}">{_tspans([(piece, style)])}</text>'
+                    )
+            self.y += height
+            boxes.append(Box(self.left - 4, top, self.right - self.left + 8, height))
         self.parts.append(
             f'<line x1="{self.left}" y1="{self.y:.0f}" x2="{self.right}" y2="{self.y:.0f}" '
             f'stroke="{LINE}"/>'
@@ -420,6 +737,7 @@ class Drawing:
         """The finished figure as SVG text, as tall as what was drawn."""
         height = int(self.y + 26)
         body = "\n  ".join(self.parts + self.overlays)
+        footer = escape(own("drawing, not a screenshot"))
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
             f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="t d" '
@@ -430,7 +748,7 @@ class Drawing:
             f'fill="{PAPER}" stroke="{LINE}" stroke-width="1.5"/>\n'
             f"  {body}\n"
             f'  <text x="{WIDTH - 14}" y="{height - 8}" font-size="{MIN_FONT}" fill="{GREY}" '
-            f'text-anchor="end" font-style="italic">drawing, not a screenshot</text>\n'
+            f'text-anchor="end" font-style="italic">{footer}</text>\n'
             f"</svg>\n"
         )
 
@@ -446,26 +764,37 @@ NEW = "new.example"
 def web_app_menu() -> Drawing:
     """The web app's left column with Preferences and the More menu (4.4+)."""
     d = Drawing(
-        "Mastodon's web app: the way into the settings",
-        "The left column of the Mastodon website with Preferences and the More menu opened, "
-        "showing Password and security and Import and export.",
+        own("Mastodon's web app: the way into the settings"),
+        own(
+            "The left column of the Mastodon website with {preferences} and the {more} menu "
+            "opened, showing {password} and {import_export}.",
+            preferences=label("webapp_preferences"),
+            more=label("webapp_more"),
+            password=label("webapp_password_and_security"),
+            import_export=label("webapp_import_and_export"),
+        ),
         url=f"{OLD}/home",
     )
-    for item in ("Home", "Trending", "Notifications"):
-        d.text(item, size=15, gap=4)
-    d.elision("more of the menu")
-    pref = d.text([("⚙  Preferences", "b")], size=15, gap=6)
-    more = d.text([("⋯  More  ▾", "b")], size=15, gap=8)
+    for key in ("webapp_home", "webapp_trending", "webapp_notifications"):
+        d.text(label(key), size=15, gap=4)
+    d.elision(own("more of the menu"))
+    pref = d.text([("⚙  " + label("webapp_preferences"), "b")], size=15, gap=6)
+    more = d.text([(f"⋯  {label('webapp_more')}  ▾", "b")], size=15, gap=8)
     menu_top = d.y
     d.left += 18
     slot = len(d.parts)
-    for item in ("Muted words", "Muted users", "Blocked users", "Blocked domains"):
-        d.text(item, size=14, gap=2, style="grey")
+    for key in (
+        "webapp_muted_words",
+        "webapp_muted_users",
+        "webapp_blocked_users",
+        "webapp_blocked_domains",
+    ):
+        d.text(label(key), size=14, gap=2, style="grey")
     d.rule()
-    d.text("Privacy and reach", size=14, gap=2, style="grey")
-    d.text("Automated post deletion", size=14, gap=2, style="grey")
-    pw = d.text([("Password and security", "b")], size=14.5, gap=6)
-    ie = d.text([("Import and export", "b")], size=14.5, gap=6)
+    d.text(label("webapp_privacy_and_reach"), size=14, gap=2, style="grey")
+    d.text(label("webapp_automated_deletion"), size=14, gap=2, style="grey")
+    pw = d.text([(label("webapp_password_and_security"), "b")], size=14.5, gap=6)
+    ie = d.text([(label("webapp_import_and_export"), "b")], size=14.5, gap=6)
     d.parts.insert(
         slot,
         f'<rect x="{d.left - 10}" y="{menu_top - 6}" width="{RIGHT - d.left + 10}" '
@@ -474,7 +803,7 @@ def web_app_menu() -> Drawing:
     )
     d.left -= 18
     d.y += 14
-    d.text("About", size=MIN_FONT, style="grey")
+    d.text(label("webapp_about"), size=MIN_FONT, style="grey")
     d.callout(1, Box(pref.x, pref.y, pref.w, pref.h))
     d.callout(2, Box(more.x, more.y, 120, more.h))
     d.callout(3, pw)
@@ -482,106 +811,112 @@ def web_app_menu() -> Drawing:
     return d
 
 
+_SIDEBAR = [
+    "sidebar_back",
+    "sidebar_public_profile",
+    "sidebar_privacy_and_reach",
+    "sidebar_preferences",
+    "sidebar_follows_and_followers",
+    "sidebar_filters",
+    "sidebar_automated_post_deletion",
+    "sidebar_account",
+    "sidebar_import_and_export",
+    "sidebar_invite_people",
+    "sidebar_development",
+    "sidebar_logout",
+]
+_SIDEBAR_SUBS = {
+    "sidebar_account": [
+        "sidebar_account_settings",
+        "sidebar_two_factor_auth",
+        "sidebar_authorized_apps",
+    ],
+    "sidebar_import_and_export": ["sidebar_import", "sidebar_export"],
+}
+
+
 def sidebar(
     active: str, sub_active: str | None, callouts: dict[int, str], url: str, badge: str
 ) -> Drawing:
-    """The settings sidebar; ``active`` is the open top-level item."""
-    name = "Account" if active == "Account" else "Import and export"
+    """The settings sidebar; ``active`` is the key of the open top-level item."""
+    name = label(active)
+    subs = [label(key) for key in _SIDEBAR_SUBS[active]]
     d = Drawing(
-        f"The settings menu with {name} open",
-        f"Mastodon's settings menu (the sidebar of the settings pages). {name} is open and "
-        f"shows its sub-items: "
-        + (
-            "Account settings, Two-factor Auth and Authorized apps."
-            if active == "Account"
-            else "Import and Export."
-        )
-        + " On a phone this menu is behind the menu button at the top of the page.",
+        own("The settings menu with {name} open", name=name),
+        own(
+            "Mastodon's settings menu (the sidebar of the settings pages). {name} is open and "
+            "shows its sub-items: {subs}. On a phone this menu is behind the menu button at "
+            "the top of the page.",
+            name=name,
+            subs=own("{a} and {b}", a=", ".join(subs[:-1]), b=subs[-1]),
+        ),
         url=url,
         badge=badge,
     )
-    d.text([("☰  On a phone, tap the menu button to see this list", "grey")], gap=10)
-    top_items = [
-        "‹  Back to Mastodon",
-        "Public profile",
-        "Privacy and reach",
-        "Preferences",
-        "Follows and followers",
-        "Filters",
-        "Automated post deletion",
-        "Account",
-        "Import and export",
-        "Invite people",
-        "Development",
-        "Logout",
-    ]
-    subs = {
-        "Account": ["Account settings", "Two-factor Auth", "Authorized apps"],
-        "Import and export": ["Import", "Export"],
-    }
+    d.text([(own("☰  On a phone, tap the menu button to see this list"), "grey")], gap=10)
     boxes: dict[str, Box] = {}
-    for item in top_items:
-        style = "b" if item == active else ""
-        boxes[item] = d.text([(item, style)], size=14.5, gap=3)
-        if item == active:
-            for sub in subs[item]:
+    for key in _SIDEBAR:
+        shown = ("‹  " if key == "sidebar_back" else "") + label(key)
+        boxes[key] = d.text([(shown, "b" if key == active else "")], size=14.5, gap=3)
+        if key == active:
+            for sub in _SIDEBAR_SUBS[key]:
                 st = "blink" if sub == sub_active else ""
-                boxes[sub] = d.text([(sub, st)], size=14, indent=22, gap=3)
-    for number, label in callouts.items():
-        b = boxes[label]
-        d.callout(number, Box(b.x, b.y, _width(label, 15) + 34 + (b.x - PAD), b.h))
+                boxes[sub] = d.text([(label(sub), st)], size=14, indent=22, gap=3)
+    for number, key in callouts.items():
+        b = boxes[key]
+        d.callout(number, Box(b.x, b.y, _width(label(key), 15) + 34 + (b.x - PAD), b.h))
     return d
+
+
+_EXPORT_ROWS = [
+    ("export_media_storage", "12.3 MB", ""),
+    ("export_posts", "1,234", ""),
+    ("export_follows", "321", "CSV"),
+    ("export_lists", "3", "CSV"),
+    ("export_followers", "456", ""),
+    ("export_you_mute", "7", "CSV"),
+    ("export_you_block", "2", "CSV"),
+    ("export_domain_blocks", "1", "CSV"),
+    ("export_bookmarks", "40", "CSV"),
+    ("export_filters", "5", "JSON"),  # Mastodon 4.6 and later
+]
 
 
 def export_page(callouts: dict[int, str]) -> Drawing:
     """Export page (/settings/export) on the old account."""
-    d = Drawing(
-        "The Export page on your old account",
-        "Mastodon's Export page: a table of Media storage, Posts, Follows, Lists, Followers, "
-        "You mute, You block, Domain blocks, Bookmarks and Filters, with a CSV download link "
-        "on the rows you can export (JSON for Filters, on Mastodon 4.6 and later), then the "
-        "note about archives and the Request your archive button, and a row with the Download "
-        "your archive link.",
-        url=f"{OLD}/settings/export",
-        badge="OLD account",
-    )
-    d.h1("Export")
     rows = [
-        ("Media storage", "12.3 MB", ""),
-        ("Posts", "1,234", ""),
-        ("Follows", "321", "CSV"),
-        ("Lists", "3", "CSV"),
-        ("Followers", "456", ""),
-        ("You mute", "7", "CSV"),
-        ("You block", "2", "CSV"),
-        ("Domain blocks", "1", "CSV"),
-        ("Bookmarks", "40", "CSV"),
-        ("Filters", "5", "JSON"),  # Mastodon 4.6 and later
+        (label(key), own(count) if "," in count or "." in count else count, link)
+        for key, count, link in _EXPORT_ROWS
     ]
+    d = Drawing(
+        own("The Export page on your old account"),
+        own(
+            "Mastodon's Export page: a table of {rows}, with a CSV download link on the rows "
+            "you can export (JSON for {filters}, on Mastodon 4.6 and later), then the note "
+            "about archives and the {request} button, and a row with the {download} link.",
+            rows=own("{a} and {b}", a=", ".join(r[0] for r in rows[:-1]), b=rows[-1][0]),
+            filters=label("export_filters"),
+            request=label("request_archive"),
+            download=label("download_archive"),
+        ),
+        url=f"{OLD}/settings/export",
+        badge="old",
+    )
+    d.h1(label("sidebar_export"))
+    first = max(150, max(_width(row[0], MIN_FONT) for row in rows) + 14)
     boxes = d.table(
-        [[label, count, (("⤓ " + link) if link else "", "link")] for label, count, link in rows],
-        columns=[0, 150, 235],
+        [[name, count, (("⤓ " + link) if link else "", "link")] for name, count, link in rows],
+        columns=[0, first, first + 85],
     )
     csv_rows = [b for b, r in zip(boxes, rows, strict=True) if r[2]]
     d.space(4)
-    note = d.text(
-        [
-            ("You can request an archive of your ", "grey"),
-            ("posts and uploaded media", "b"),
-            (
-                ". The exported data will be in the ActivityPub format, readable by any compliant "
-                "software. You can request an archive every 7 days.",
-                "grey",
-            ),
-        ],
-        size=MIN_FONT,
-    )
-    request = d.button("Request your archive")
+    note = d.text(label_segments("archive_hint", "grey"), size=MIN_FONT)
+    request = d.button(label("request_archive"))
     archive = d.table(
         [
-            ["Date", "Size"],
-            ["Aug 21, 2026, 10:02", "85.2 MB"],
-            [("⤓ Download your archive", "link")],  # the row's last cell, on its own line here
+            [label("archive_date"), label("archive_size")],
+            [own("Aug 21, 2026, 10:02"), own("85.2 MB")],
+            [("⤓ " + label("download_archive"), "link")],  # the row's last cell, on its own line
         ],
         columns=[0, 165],
         header=True,
@@ -606,40 +941,47 @@ def export_page(callouts: dict[int, str]) -> Drawing:
 def import_page() -> Drawing:
     """Import page (/settings/imports) on the new account."""
     d = Drawing(
-        "The Import page on your new account",
-        "Mastodon's Import page: the Import type menu set to Following list, the Data file "
-        "chooser with following_accounts.csv chosen, the two choices Merge (selected) and "
-        "Overwrite, and the Upload button.",
+        own("The Import page on your new account"),
+        own(
+            "Mastodon's Import page: the {type} menu set to {following}, the {data} file "
+            "chooser with following_accounts.csv chosen, the two choices {merge} (selected) "
+            "and {overwrite}, and the {upload} button.",
+            type=label("import_type_label"),
+            following=label("import_type_following"),
+            data=label("import_data_label"),
+            merge=label("import_merge"),
+            overwrite=label("import_overwrite"),
+            upload=label("import_upload"),
+        ),
         url=f"{NEW}/settings/imports",
-        badge="NEW account",
+        badge="new",
     )
-    d.h1("Import")
+    d.h1(label("sidebar_import"))
     kind = d.field(
-        "Import type",
-        "You can import data that you have exported from another server, such as a list of "
-        "the people you are following or blocking.",
-        value="Following list",
+        label("import_type_label"), label("import_preface"), value=label("import_type_following")
     )
     d.parts.append(
         f'<text x="{RIGHT - 18}" y="{d.y - 23:.0f}" font-size="{MIN_FONT}" fill="{INK}">▾</text>'
     )
     top = d.y
-    d.text([("Data", "b"), (" *", "red")], size=14, gap=2)
-    d.text("CSV file exported from another Mastodon server", size=MIN_FONT, style="grey", gap=4)
+    d.text([(label("import_data_label"), "b"), (" *", "red")], size=14, gap=2)
+    d.text(label("import_data_hint"), size=MIN_FONT, style="grey", gap=4)
+    browse = own("Browse…")  # the browser's own file picker, not Mastodon's
+    button = max(86.0, _width(browse, MIN_FONT) + 16)
     d.parts.append(
-        f'<rect x="{PAD}" y="{d.y:.0f}" width="86" height="30" rx="4" fill="{CHROME}" '
-        f'stroke="#8c959f"/><text x="{PAD + 43}" y="{d.y + 20:.0f}" font-size="{MIN_FONT}" '
-        f'fill="{INK}" text-anchor="middle">Browse…</text>'
-        f'<text x="{PAD + 96}" y="{d.y + 20:.0f}" font-size="{MIN_FONT}" fill="{INK}">'
-        f"following_accounts.csv</text>"
+        f'<rect x="{PAD}" y="{d.y:.0f}" width="{button:.0f}" height="30" rx="4" fill="{CHROME}" '
+        f'stroke="#8c959f"/><text x="{PAD + button / 2:.0f}" y="{d.y + 20:.0f}" '
+        f'font-size="{MIN_FONT}" fill="{INK}" text-anchor="middle">{escape(browse)}</text>'
+        f'<text x="{PAD + button + 10:.0f}" y="{d.y + 20:.0f}" font-size="{MIN_FONT}" '
+        f'fill="{INK}">following_accounts.csv</text>'
     )
     d.y += 40
     data = Box(PAD - 6, top - 2, RIGHT - PAD + 12, d.y - top)
     d.space(2)
-    merge = d.radio("Merge", "Keep existing records and add new ones", selected=True)
-    d.radio("Overwrite", "Replace current records with the new ones", selected=False)
+    merge = d.radio(label("import_merge"), label("import_merge_long"), selected=True)
+    d.radio(label("import_overwrite"), label("import_overwrite_long"), selected=False)
     d.space(4)
-    upload = d.button("Upload")
+    upload = d.button(label("import_upload"))
     d.callout(3, kind)
     d.callout(4, data)
     d.callout(5, merge)
@@ -649,29 +991,29 @@ def import_page() -> Drawing:
 
 def import_confirm() -> Drawing:
     """The confirmation step after Upload (/settings/imports/ID)."""
+    preamble = label("import_preamble_following", count=321, filename="following_accounts.csv")
     d = Drawing(
-        "The confirmation page after Upload",
-        "The page Importing followed accounts, with the sentence You are about to follow up "
-        "to 321 accounts from following_accounts.csv, and the buttons Cancel and Confirm.",
+        own("The confirmation page after {upload}", upload=label("import_upload")),
+        own(
+            "The page {title}, with the sentence “{preamble}” and the buttons {cancel} and "
+            "{confirm}.",
+            title=label("import_title_following"),
+            preamble=preamble,
+            cancel=label("import_cancel"),
+            confirm=label("import_confirm"),
+        ),
         url=f"{NEW}/settings/imports/123",
-        badge="NEW account",
+        badge="new",
     )
-    d.h1("Importing followed accounts")
+    d.h1(label("import_title_following"))
     d.text(
-        [
-            ("You are about to ", ""),
-            ("follow", "b"),
-            (" up to ", ""),
-            ("321 accounts", "b"),
-            (" from ", ""),
-            ("following_accounts.csv", "b"),
-            (".", ""),
-        ],
+        label_segments("import_preamble_following", count=321, filename="following_accounts.csv"),
         size=14.5,
         gap=16,
     )
-    d.button("Cancel", kind="secondary", advance=False)
-    confirm = d.button("Confirm", x=PAD + _width("Cancel", 14) + 34 + 14)
+    cancel = label("import_cancel")
+    d.button(cancel, kind="secondary", advance=False)
+    confirm = d.button(label("import_confirm"), x=PAD + _width(cancel, 14) + 34 + 14)
     d.callout(7, confirm)
     return d
 
@@ -679,58 +1021,44 @@ def import_confirm() -> Drawing:
 def account_settings(which: str) -> Drawing:
     """Account settings (/auth/edit), highlighting one of the two moving sections."""
     new = which == "alias"
+    move_to, moving_from = label("move_to_heading"), label("moving_from_heading")
     d = Drawing(
-        "Account settings on your " + ("new" if new else "old") + " account",
-        "Mastodon's Account settings page. After Account status, Security and Sessions come "
-        "the sections Move to a different account (If you wish to redirect this account to a "
-        "different one, you can configure it here), Moving from a different account (To move "
-        "from another account to this one, first you need to create an account alias) and "
-        "Delete account. The "
-        + (
-            "Moving from a different account section is highlighted."
+        own(
+            "Account settings on your new account"
             if new
-            else "Move to a different account section is highlighted."
+            else "Account settings on your old account"
+        ),
+        own(
+            "Mastodon's Account settings page. After {status}, {security} and {sessions} come "
+            "the sections {move_to} ({move_to_text}), {moving_from} ({moving_from_text}) and "
+            "{delete}. The {highlighted} section is highlighted.",
+            status=label("account_status"),
+            security=label("security_heading"),
+            sessions=label("sessions_heading"),
+            move_to=move_to,
+            move_to_text=label("move_to_sentence"),
+            moving_from=moving_from,
+            moving_from_text=label("moving_from_sentence"),
+            delete=label("delete_account_heading"),
+            highlighted=moving_from if new else move_to,
         ),
         url=f"{NEW if new else OLD}/auth/edit",
-        badge="NEW account" if new else "OLD account",
+        badge="new" if new else "old",
     )
-    d.h1("Account settings")
-    d.h2("Account status")
-    d.text("Your account is fully operational.", style="green", size=14)
-    d.elision("Security and Sessions")
+    d.h1(label("sidebar_account_settings"))
+    d.h2(label("account_status"))
+    d.text(label("account_functional"), style="green", size=14)
+    d.elision(own("{a} and {b}", a=label("security_heading"), b=label("sessions_heading")))
     top = d.y
-    d.h2("Move to a different account")
-    d.text(
-        [
-            ("If you wish to redirect this account to a different one, you can ", "grey"),
-            ("configure it here", "link"),
-            (".", "grey"),
-        ],
-        size=14,
-        gap=14,
-    )
+    d.h2(move_to)
+    d.text(label_segments("move_to_sentence", "grey"), size=14, gap=14)
     move_box = Box(PAD - 6, top - 4, RIGHT - PAD + 12, d.y - top - 6)
     top = d.y
-    d.h2("Moving from a different account")
-    d.text(
-        [
-            ("To move from another account to this one, first you need to ", "grey"),
-            ("create an account alias", "link"),
-            (".", "grey"),
-        ],
-        size=14,
-        gap=14,
-    )
+    d.h2(moving_from)
+    d.text(label_segments("moving_from_sentence", "grey"), size=14, gap=14)
     alias_box = Box(PAD - 6, top - 4, RIGHT - PAD + 12, d.y - top - 6)
-    d.h2("Delete account")
-    d.text(
-        [
-            ("If you wish to delete your account, you can ", "grey"),
-            ("proceed here", "link"),
-            (". You will be asked for confirmation.", "grey"),
-        ],
-        size=14,
-    )
+    d.h2(label("delete_account_heading"))
+    d.text(label_segments("delete_account_sentence", "grey"), size=14)
     if new:
         d.callout(2, alias_box)
     else:
@@ -741,38 +1069,23 @@ def account_settings(which: str) -> Drawing:
 def account_aliases() -> Drawing:
     """Account aliases page (/settings/aliases) on the new account."""
     d = Drawing(
-        "The Account aliases page on your new account",
-        "Mastodon's Account aliases page: an explanation that ends The account migration is "
-        "initiated from the old account, the field Handle of the old account with "
-        "alice@old.example typed in, and the Create alias button.",
+        own("The Account aliases page on your new account"),
+        own(
+            "Mastodon's Account aliases page: an explanation that ends {initiated}, the field "
+            "{field} with alice@old.example typed in, and the {create} button.",
+            initiated=label("aliases_hint_strong2"),
+            field=label("alias_field_label"),
+            create=label("create_alias_button"),
+        ),
         url=f"{NEW}/settings/aliases",
-        badge="NEW account",
+        badge="new",
     )
-    d.h1("Account aliases")
-    d.text(
-        [
-            (
-                "If you want to move from another account to this one, here you can create an "
-                "alias, which is required before you can proceed with moving followers from the "
-                "old account to this one. This action by itself is ",
-                "",
-            ),
-            ("harmless and reversible", "b"),
-            (". ", ""),
-            ("The account migration is initiated from the old account", "b"),
-            (".", ""),
-        ],
-        size=MIN_FONT,
-        gap=14,
-    )
-    handle = d.field(
-        "Handle of the old account",
-        "Specify the username@domain of the account you want to move from",
-        value=f"alice@{OLD}",
-    )
-    create = d.button("Create alias")
+    d.h1(label("aliases_title"))
+    d.text(label_segments("aliases_hint"), size=MIN_FONT, gap=14)
+    handle = d.field(label("alias_field_label"), label("alias_field_hint"), value=f"alice@{OLD}")
+    create = d.button(label("create_alias_button"))
     d.table(
-        [["Handle of the old account", ""], ["You have no aliases.", ""]],
+        [[label("alias_field_label"), ""], [label("aliases_empty"), ""]],
         columns=[0, 250],
         header=True,
         size=MIN_FONT,
@@ -783,76 +1096,55 @@ def account_aliases() -> Drawing:
 
 
 _WARNINGS = [
-    "This action will move all followers from the current account to the new account",
-    "No other data will be moved automatically (including your posts and the list of "
-    "accounts you follow)",
-    "Your current account's profile will be updated with a redirect notice and be excluded "
-    "from searches",
-    "The new account must first be configured to back-reference this one",
-    "After moving there is a waiting period during which you will not be able to move again",
-    "Your current account will not be fully usable afterwards. However, you will have "
-    "access to data export as well as re-activation.",
+    "warning_followers",
+    "warning_other_data",
+    "warning_redirect",
+    "warning_backreference",
+    "warning_cooldown",
+    "warning_disabled_account",
 ]
 
 
 def account_migration(error: bool = False) -> Drawing:
     """Account migration page (/settings/migration) on the old account, before moving."""
-    d = Drawing(
-        "The Account migration page on your old account"
-        + (", showing the alias error" if error else ""),
-        "Mastodon's Account migration page: Your account is not redirecting to any other "
-        "account currently; the heading Move to a different account with six warnings; the "
-        "fields Handle of the new account and Current password; and the red Move followers "
-        "button."
-        + (
-            " A red bar says Something isn't quite right yet! Please review the error below, "
-            "and under the handle the error reads: is not an alias of this account."
-            if error
-            else ""
-        ),
-        url=f"{OLD}/settings/migration",
-        badge="OLD account",
-    )
-    d.h1("Account migration")
-    d.text(
-        "Your account is not redirecting to any other account currently.", style="green", size=14
-    )
-    d.h2("Move to a different account")
-    d.text("Before proceeding, please read these notes carefully:", size=MIN_FONT, gap=4)
-    d.bullets(_WARNINGS, size=MIN_FONT)
-    d.text(
-        [
-            ("Alternatively, you can ", "grey"),
-            ("only put up a redirect on your profile", "link"),
-            (".", "grey"),
-        ],
-        size=MIN_FONT,
-        gap=12,
+    title = own("The Account migration page on your old account")
+    desc = own(
+        "Mastodon's Account migration page: {not_redirecting} The heading {move_to} with six "
+        "warnings; the fields {new_handle} and {password}; and the red {move} button.",
+        not_redirecting=label("not_redirecting"),
+        move_to=label("move_to_heading"),
+        new_handle=label("new_handle_label"),
+        password=label("current_password_label"),
+        move=label("move_followers_button"),
     )
     if error:
-        d.bar("Something isn't quite right yet! Please review the error below", kind="red")
+        title += own(", showing the alias error")
+        desc += " " + own(
+            "A red bar says {bar}, and under the handle the error reads: {error}.",
+            bar=label("validation_error_bar"),
+            error=label("error_not_an_alias"),
+        )
+    d = Drawing(title, desc, url=f"{OLD}/settings/migration", badge="old")
+    d.h1(label("migration_title"))
+    d.text(label("not_redirecting"), style="green", size=14)
+    d.h2(label("move_to_heading"))
+    d.text(label("warning_before"), size=MIN_FONT, gap=4)
+    d.bullets([label(key) for key in _WARNINGS], size=MIN_FONT)
+    d.text(label_segments("only_redirect_sentence", "grey"), size=MIN_FONT, gap=12)
+    if error:
+        d.bar(label("validation_error_bar"), kind="red")
     handle = d.field(
-        "Handle of the new account",
-        "Specify the username@domain of the account you want to move to",
+        label("new_handle_label"),
+        label("new_handle_hint"),
         value=f"alice@{NEW}",
-        error="is not an alias of this account" if error else None,
+        error=label("error_not_an_alias") if error else None,
     )
     password = d.field(
-        "Current password",
-        "For security purposes please enter the password of the current account",
-        value="secret",
-        masked=True,
+        label("current_password_label"), label("current_password_hint"), value="secret", masked=True
     )
-    move = d.button("Move followers", kind="danger")
-    d.h2("Moving from a different account")
-    d.text(
-        [
-            ("To move from another account to this one, first you need to ", "grey"),
-            ("create an account alias", "link"),
-            (".", "grey"),
-        ],
-        size=MIN_FONT,
-    )
+    move = d.button(label("move_followers_button"), kind="danger")
+    d.h2(label("moving_from_heading"))
+    d.text(label_segments("moving_from_sentence", "grey"), size=MIN_FONT)
     if error:
         d.callout(1, handle)
     else:
@@ -865,42 +1157,35 @@ def account_migration(error: bool = False) -> Drawing:
 def account_migration_after() -> Drawing:
     """Account migration page after the move: redirecting, cooldown, past migrations."""
     d = Drawing(
-        "The Account migration page after the move",
-        "After Move followers, the Account migration page says Your account is now "
-        "redirecting to alice@new.example and your followers are being moved over. It shows "
-        "Cancel redirect, the 30-day waiting period, and a Past migrations table with the "
-        "number of followers at the time of the move.",
+        own("The Account migration page after the move"),
+        own(
+            "After {move}, the Account migration page says {flash} It shows {cancel}, the "
+            "30-day waiting period, and a {past} table with the number of followers at the "
+            "time of the move.",
+            move=label("move_followers_button"),
+            flash=label("moved_flash", acct=f"alice@{NEW}"),
+            cancel=label("cancel_redirect"),
+            past=label("past_migrations"),
+        ),
         url=f"{OLD}/settings/migration",
-        badge="OLD account",
+        badge="old",
     )
-    d.h1("Account migration")
-    d.bar(
-        f"Your account is now redirecting to alice@{NEW} and your followers are being moved over.",
-        kind="green",
-    )
-    d.text(f"Your account is redirecting to alice@{NEW}.", style="green", size=14, gap=4)
-    d.text(
-        "Cancelling the redirect will re-activate your current account, but will not bring "
-        "back followers that have been moved to that account.",
-        size=MIN_FONT,
-        style="grey",
-        gap=4,
-    )
-    d.text([("Cancel redirect", "link")], size=MIN_FONT, gap=12)
-    d.h2("Move to a different account")
-    cooldown = d.text(
-        "You have recently migrated your account. This function will become available again "
-        "in 30 days.",
-        style="amber",
-        size=MIN_FONT,
-        gap=8,
-    )
-    d.field("Handle of the new account", value="", disabled=True)
-    d.field("Current password", value="", disabled=True)
-    d.button("Move followers", kind="danger", disabled=True)
-    d.h2("Past migrations")
+    d.h1(label("migration_title"))
+    d.bar(label("moved_flash", acct=f"alice@{NEW}"), kind="green")
+    d.text(label("redirecting_to", acct=f"alice@{NEW}"), style="green", size=14, gap=4)
+    d.text(label("cancel_explanation"), size=MIN_FONT, style="grey", gap=4)
+    d.text([(label("cancel_redirect"), "link")], size=MIN_FONT, gap=12)
+    d.h2(label("move_to_heading"))
+    cooldown = d.text(label("on_cooldown_notice", count=30), style="amber", size=MIN_FONT, gap=8)
+    d.field(label("new_handle_label"), value="", disabled=True)
+    d.field(label("current_password_label"), value="", disabled=True)
+    d.button(label("move_followers_button"), kind="danger", disabled=True)
+    d.h2(label("past_migrations"))
     rows = d.table(
-        [["Moved to", "Followers at time of move", ""], [f"alice@{NEW}", "1,234", "5 minutes ago"]],
+        [
+            [label("past_migrations_moved_to"), label("followers_at_time_of_move"), ""],
+            [f"alice@{NEW}", own("1,234"), label("relative_time_minutes_ago", number=5)],
+        ],
         columns=[0, 150, 250],
         header=True,
         size=MIN_FONT,
@@ -913,10 +1198,14 @@ def account_migration_after() -> Drawing:
 def moved_profile() -> Drawing:
     """The old profile after the move, as anyone sees it."""
     d = Drawing(
-        "What your old profile shows after the move",
-        "The old profile, alice@old.example, with a banner at the top: Alice has indicated "
-        "that their new account is now: Alice, @alice@new.example, with a Go to profile "
-        "button. Below it the old profile is faded and grey, with the old posts still there.",
+        own("What your old profile shows after the move"),
+        own(
+            "The old profile, alice@old.example, with a banner at the top: {moved} Alice, "
+            "@alice@new.example, with a {go} button. Below it the old profile is faded and "
+            "grey, with the old posts still there.",
+            moved=label("moved_to", name="Alice"),
+            go=label("go_to_profile"),
+        ),
         url=f"{OLD}/@alice",
     )
     top = d.y
@@ -924,7 +1213,8 @@ def moved_profile() -> Drawing:
         f'<rect x="{PAD - 8}" y="{top - 8}" width="{RIGHT - PAD + 16}" height="104" rx="8" '
         f'fill="{SIDEBAR}" stroke="{LINE}"/>'
     )
-    d.text([("Alice", "b"), (" has indicated that their new account is now:", "")], size=14, gap=10)
+    before, _, after = raw_label("moved_to", _language[0]).partition("{name}")
+    d.text([(before, ""), ("Alice", "b"), (after, "")], size=14, gap=10)
     row = d.y
     d.avatar(PAD + 20, row + 20, 20, "A", ACCENT)
     d.avatar(PAD + 34, row + 34, 8, "a", "#8a8f98", grey=True)
@@ -935,7 +1225,8 @@ def moved_profile() -> Drawing:
         f"@alice@{NEW}</text>"
     )
     d.y = row + 6
-    go = d.button("Go to profile", x=RIGHT - _width("Go to profile", 14) - 34 - 4, advance=False)
+    go_label = label("go_to_profile")
+    go = d.button(go_label, x=RIGHT - _width(go_label, 14) - 34 - 4, advance=False)
     d.y = row + 62
     banner = Box(PAD - 10, top - 12, RIGHT - PAD + 20, 112)
     faded = d.y
@@ -952,14 +1243,20 @@ def moved_profile() -> Drawing:
         f"@alice@{OLD}</text>"
     )
     d.y += 50
-    for offset, tab in ((0, "Activity"), (90, "Media"), (170, "Featured")):
+    for offset, key in (
+        (0, "profile_tab_activity"),
+        (90, "profile_tab_media"),
+        (170, "profile_tab_featured"),
+    ):
         d.parts.append(
             f'<text x="{PAD + offset}" y="{d.y + 14}" font-size="{MIN_FONT}" fill="{GREY}">'
-            f"{tab}</text>"
+            f"{escape(label(key))}</text>"
         )
     d.y += 26
     d.rule()
-    d.text("Your old posts stay here: posts are not moved.", size=MIN_FONT, style="grey", gap=4)
+    d.text(
+        own("Your old posts stay here: posts are not moved."), size=MIN_FONT, style="grey", gap=4
+    )
     d.parts.append("</g>")
     d.callout(1, banner)
     d.callout(2, go)
@@ -968,37 +1265,43 @@ def moved_profile() -> Drawing:
 
 def old_account_disabled() -> Drawing:
     """What the member sees when logging in to the old account after moving."""
+    settings_label, logout = label("disabled_banner_account_settings"), label("log_out")
+    banner = label(
+        "moved_account_banner", disabledAccount=f"alice@{OLD}", movedToAccount=f"alice@{NEW}"
+    )
     d = Drawing(
-        "Logging in to your old account after the move",
-        "The Mastodon website signed in to the old account after the move: Your account "
-        "alice@old.example is currently disabled because you moved to alice@new.example, "
-        "with the buttons Account settings and Log out.",
+        own("Logging in to your old account after the move"),
+        own(
+            "The Mastodon website signed in to the old account after the move: {banner} "
+            "With the buttons {settings} and {logout}.",
+            banner=banner,
+            settings=settings_label,
+            logout=logout,
+        ),
         url=f"{OLD}/home",
-        badge="OLD account",
+        badge="old",
     )
-    d.text(
-        [
-            ("Your account ", ""),
-            (f"alice@{OLD}", "link"),
-            (" is currently disabled because you moved to ", ""),
-            (f"alice@{NEW}", "link"),
-            (".", ""),
-        ],
-        size=14.5,
-        gap=14,
-    )
+    pieces: list[Segment] = []
+    names = {"{disabledAccount}": f"alice@{OLD}", "{movedToAccount}": f"alice@{NEW}"}
+    for part in re.split(
+        r"(\{disabledAccount\}|\{movedToAccount\})", raw_label("moved_account_banner", _language[0])
+    ):
+        if part:
+            pieces.append((names[part], "link") if part in names else (part, ""))
+    d.text(pieces, size=14.5, gap=14)
     w = RIGHT - PAD
     settings = Box(PAD - 5, d.y - 5, w + 10, 44)
     d.parts.append(
         f'<rect x="{PAD}" y="{d.y:.0f}" width="{w}" height="34" rx="6" fill="{ACCENT}"/>'
         f'<text x="{PAD + w / 2}" y="{d.y + 22:.0f}" font-size="14" font-weight="700" '
-        f'fill="#ffffff" text-anchor="middle">Account settings</text>'
+        f'fill="#ffffff" text-anchor="middle">{escape(settings_label)}</text>'
     )
     d.y += 44
     d.parts.append(
         f'<rect x="{PAD}" y="{d.y:.0f}" width="{w}" height="34" rx="6" fill="{PAPER}" '
         f'stroke="{ACCENT}" stroke-width="1.5"/><text x="{PAD + w / 2}" y="{d.y + 22:.0f}" '
-        f'font-size="14" font-weight="700" fill="{ACCENT}" text-anchor="middle">Log out</text>'
+        f'font-size="14" font-weight="700" fill="{ACCENT}" text-anchor="middle">'
+        f"{escape(logout)}</text>"
     )
     d.y += 46
     d.callout(1, settings)
@@ -1008,20 +1311,32 @@ def old_account_disabled() -> Drawing:
 FIGURES: dict[str, Callable[[], Drawing]] = {
     "web-app-menu": web_app_menu,
     "sidebar-export": lambda: sidebar(
-        "Import and export",
-        "Export",
-        {3: "Import and export"},
+        "sidebar_import_and_export",
+        "sidebar_export",
+        {3: "sidebar_import_and_export"},
         f"{OLD}/settings/export",
-        "OLD account",
+        "old",
     ),
     "sidebar-import": lambda: sidebar(
-        "Import and export", "Import", {2: "Import"}, f"{NEW}/settings/imports", "NEW account"
+        "sidebar_import_and_export",
+        "sidebar_import",
+        {2: "sidebar_import"},
+        f"{NEW}/settings/imports",
+        "new",
     ),
     "sidebar-account-new": lambda: sidebar(
-        "Account", "Account settings", {1: "Account settings"}, f"{NEW}/auth/edit", "NEW account"
+        "sidebar_account",
+        "sidebar_account_settings",
+        {1: "sidebar_account_settings"},
+        f"{NEW}/auth/edit",
+        "new",
     ),
     "sidebar-account-old": lambda: sidebar(
-        "Account", "Account settings", {2: "Account settings"}, f"{OLD}/auth/edit", "OLD account"
+        "sidebar_account",
+        "sidebar_account_settings",
+        {2: "sidebar_account_settings"},
+        f"{OLD}/auth/edit",
+        "old",
     ),
     "export-page": lambda: export_page({4: "csv"}),
     "export-archive": lambda: export_page({1: "request", 3: "download"}),
@@ -1038,28 +1353,40 @@ FIGURES: dict[str, Callable[[], Drawing]] = {
 }
 
 
-def render_all() -> dict[str, str]:
-    """File name -> SVG text for every figure."""
-    return {f"{name}.svg": factory().svg() for name, factory in FIGURES.items()}
+def figures_dir(language: str) -> Path:
+    """Where a language's figures live: English in figures/, the others in figures/<lang>/."""
+    return FIGURES_DIR if language == DEFAULT_LANGUAGE else FIGURES_DIR / language
+
+
+def render_all(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """File name -> SVG text for every figure, drawn with ``language``'s labels."""
+    _language[0] = language
+    try:
+        return {f"{name}.svg": factory().svg() for name, factory in FIGURES.items()}
+    finally:
+        _language[0] = DEFAULT_LANGUAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write every figure into guide/assets/figures/ (``--check`` only compares)."""
+    """Write every figure in every language (``--check`` only compares)."""
     args = list(sys.argv[1:] if argv is None else argv)
     check = "--check" in args
-    FIGURES_DIR.mkdir(parents=True, exist_ok=True)
     stale = []
-    for name, text in render_all().items():
-        path = FIGURES_DIR / name
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        stale.append(name)
-        if not check:
-            path.write_text(text, encoding="utf-8")
+    for language in LANGUAGES:
+        folder = figures_dir(language)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in render_all(language).items():
+            path = folder / name
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                continue
+            stale.append(str(path.relative_to(FIGURES_DIR)))
+            if not check:
+                path.write_text(text, encoding="utf-8")
     if check and stale:
         print("Out of date figures: " + ", ".join(stale), file=sys.stderr)
         return 1
-    print(("Checked" if check else "Wrote") + f" {len(FIGURES)} figures in {FIGURES_DIR}")
+    count = len(FIGURES) * len(LANGUAGES)
+    print(("Checked" if check else "Wrote") + f" {count} figures in {FIGURES_DIR}")
     return 0
 
 

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from companion.core.exports import export_roster
 from companion.core.handles import Handle
 from companion.core.roster import RosterEntry, build_roster
+from companion.guide_build.phrases import phrase
+from companion.i18n import DEFAULT_LANGUAGE
+from companion.i18n.labels import mastodon_label
 
 __all__ = ["RosterEntry", "build_roster", "roster_files", "roster_markdown", "roster_table"]
 
@@ -43,12 +46,9 @@ def _profile_link(handle: Handle) -> str:
     return f"[`{handle}`]({handle.profile_url})"
 
 
-def roster_table(entries: Iterable[RosterEntry]) -> str:
+def roster_table(entries: Iterable[RosterEntry], language: str = DEFAULT_LANGUAGE) -> str:
     """The Markdown table of members who moved."""
-    lines = [
-        "| Member on Discord | Old account | New account | Moved on |",
-        "| --- | --- | --- | --- |",
-    ]
+    lines = [phrase(language, "roster_header"), "| --- | --- | --- | --- |"]
     for entry in entries:
         lines.append(
             f"| {_text(entry.discord_name)} | `{entry.old_handle}` | "
@@ -57,24 +57,29 @@ def roster_table(entries: Iterable[RosterEntry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def roster_markdown(entries: Iterable[RosterEntry], community: str) -> str:
-    """The generated part of the Roster page: downloads and table, or a plain notice."""
+def roster_markdown(
+    entries: Iterable[RosterEntry], community: str, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """The generated part of the Roster page: downloads and table, or a plain notice.
+
+    The import type each file is imported as is Mastodon's own label in ``language``.
+    """
     rows = list(entries)
     if not rows:
-        return (
-            '!!! info "The roster is not published yet"\n\n'
-            "    The roster is published here once members have moved and agreed to be "
-            "listed. Come back after the move: the files to download will appear on this "
-            "page.\n"
-        )
+        title, body = phrase(language, "roster_empty_title"), phrase(language, "roster_empty_body")
+        return f'!!! info "{title}"\n\n    {body}\n'
     count = len(rows)
-    people = "member has" if count == 1 else "members have"
-    lines = [f"**{count} {people} moved** and agreed to be listed.", ""]
+    lines = [phrase(language, "roster_one" if count == 1 else "roster_many", count=count), ""]
     for name in roster_files(rows, community):
-        kind = "Following list" if name.startswith("following_accounts") else "Lists"
+        key = (
+            "import_type_following"
+            if name.startswith("following_accounts")
+            else ("import_type_lists")
+        )
+        kind = mastodon_label(key, language)
         lines.append(
             f"[:material-download: {name}]({name}){{ .md-button download }} "
-            f"(import it as **{kind}**)  "
+            f"{phrase(language, 'roster_import_as', kind=kind)}  "
         )
-    lines += ["", roster_table(rows)]
+    lines += ["", roster_table(rows, language)]
     return "\n".join(lines)

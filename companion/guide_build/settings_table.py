@@ -9,12 +9,9 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from companion.guide_build.phrases import phrase
+from companion.i18n import DEFAULT_LANGUAGE, gettext
 from companion.settings import ENV_PREFIX, Settings
-
-_HEADER = (
-    "| Setting (companion.toml) | Environment variable | Default | What it does |\n"
-    "| --- | --- | --- | --- |"
-)
 
 
 def _model_of(annotation: object) -> type[BaseModel] | None:
@@ -33,11 +30,11 @@ def _dict_value_model(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-def _default(field: FieldInfo) -> str:
+def _default(field: FieldInfo, language: str) -> str:
     """A field's default as a short Markdown cell."""
     value = field.default
     if value is PydanticUndefined or value is None or isinstance(value, SecretStr):
-        return "(not set)"
+        return phrase(language, "not_set")
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, Path):
@@ -50,9 +47,13 @@ def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ").strip()
 
 
-def _row(setting: str, env: str, field: FieldInfo) -> str:
-    secret = " (secret: never printed)" if _is_secret(field) else ""
-    return f"| `{setting}` | `{env}` | {_default(field)} | {_cell(field.description)}{secret} |"
+def _row(setting: str, env: str, field: FieldInfo, language: str) -> str:
+    secret = phrase(language, "secret") if _is_secret(field) else ""
+    # Descriptions are the settings' own English sentences, translated by the catalogs
+    # where a translator has (English until then).
+    described = gettext(field.description, language) if field.description else ""
+    default = _default(field, language)
+    return f"| `{setting}` | `{env}` | {default} | {_cell(described)}{secret} |"
 
 
 def _is_secret(field: FieldInfo) -> bool:
@@ -79,8 +80,8 @@ def settings_entries() -> list[tuple[str, str, FieldInfo]]:
     return entries
 
 
-def settings_table_markdown() -> str:
+def settings_table_markdown(language: str = DEFAULT_LANGUAGE) -> str:
     """A Markdown table of every setting: name, environment variable, default, description."""
-    lines = [_HEADER]
-    lines += [_row(setting, env, field) for setting, env, field in settings_entries()]
+    lines = [phrase(language, "settings_header"), "| --- | --- | --- | --- |"]
+    lines += [_row(setting, env, field, language) for setting, env, field in settings_entries()]
     return "\n".join(lines) + "\n"

@@ -77,11 +77,15 @@ def roster_entries(settings: Settings) -> list[RosterEntry]:
     return unique_entries(sorted(entries, key=lambda e: (e.moved_at, e.discord_name.casefold())))
 
 
-def status_label(status: str) -> str:
-    """The member-facing name of a move status, as the bot shows it."""
+def status_label(status: str, language: str = "en") -> str:
+    """The member-facing name of a move status, as the bot shows it in ``language``.
+
+    The catalog's translation, so the guide and the bot agree; English until it is filled.
+    """
     from companion.core.move_status import MoveStatus
+    from companion.i18n import gettext
 
     try:
-        return MoveStatus(status).label
+        return gettext(MoveStatus(status).label, language)
     except ValueError:
         raise GuideSourceError(f"The guide names an unknown move status {status!r}.") from None

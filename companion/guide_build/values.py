@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from companion.guide_build import phrases
+from companion.guide_build.phrases import format_day, phrase
+from companion.i18n.languages import DEFAULT_LANGUAGE
 from companion.settings import EXAMPLE_VALUES_NOTE, Settings, example_deadline
 
 EXAMPLE_OLD_SERVER = "old.example"
@@ -70,34 +73,35 @@ class CommunityValues:
         return str(self.deadline.tzinfo)
 
 
-def format_day(moment: datetime) -> str:
-    """``Tuesday 15 January 2030``: unambiguous in every country."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
-def format_deadline(moment: datetime) -> str:
+def format_deadline(moment: datetime, language: str = DEFAULT_LANGUAGE) -> str:
     """Date, time and zone, with UTC alongside when the zone is not UTC."""
     zone = str(moment.tzinfo)
-    text = f"{format_day(moment)} at {moment:%H:%M} ({zone} time)"
+    text = phrase(
+        language, "deadline", day=format_day(moment, language), time=f"{moment:%H:%M}", zone=zone
+    )
     if moment.utcoffset() != timedelta(0):
         utc = moment.astimezone(ZoneInfo("UTC"))
-        text += f", which is {format_day(utc)} at {utc:%H:%M} UTC"
+        text += phrase(language, "deadline_utc", day=format_day(utc, language), time=f"{utc:%H:%M}")
     return text
 
 
-def example_note(values: CommunityValues, short: bool = False) -> str:
+def example_note(
+    values: CommunityValues, short: bool = False, language: str = DEFAULT_LANGUAGE
+) -> str:
     """An admonition that marks example values (folded when ``short``); empty when configured."""
     if not values.is_example:
         return ""
     marker = "???" if short else "!!!"
-    return (
-        f'{marker} warning "Example values: this guide is not set up for a community yet"\n\n'
-        f"    This copy of the guide shows {EXAMPLE_VALUES_NOTE}. "
-        f"The servers **{values.old_server}** and **{values.new_server}** and the date "
-        f"**{format_deadline(values.deadline)}** are placeholders. Organisers: set "
-        f"`campaign.old_server`, `campaign.new_server` and `campaign.deadline` "
-        f"(see [Running the bot](/organisers/running-the-bot.md)) and build the guide again.\n"
+    body = phrase(
+        language,
+        "example_body",
+        note=EXAMPLE_VALUES_NOTE,
+        old=values.old_server,
+        new=values.new_server,
+        deadline=format_deadline(values.deadline, language),
+        link="/organisers/running-the-bot.md",
     )
+    return f'{marker} warning "{phrase(language, "example_title")}"\n\n    {body}\n'
 
 
 def _site_link(values: CommunityValues, server: str, path: str) -> str:
@@ -108,23 +112,37 @@ def _site_link(values: CommunityValues, server: str, path: str) -> str:
     return f"[{text}](https://{text}){{: .external }}"
 
 
-def placeholders(values: CommunityValues) -> dict[str, Callable[[str], str]]:
-    """Each placeholder name and how to render it (the argument is the text after the name)."""
+def guide_root(guide_url: str, language: str) -> str:
+    """The guide's address in ``language``: English at the base, ``…/de/`` for German."""
+    base = guide_url if guide_url.endswith("/") else guide_url + "/"
+    return base if language == DEFAULT_LANGUAGE else f"{base}{language}/"
+
+
+def placeholders(
+    values: CommunityValues, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Callable[[str], str]]:
+    """Each placeholder name and how to render it (the argument is the text after the name).
+
+    Dates and the build's own words are in ``language``; names and servers stay as set.
+    """
     deadline = values.deadline
+
+    def format_day(moment: datetime) -> str:
+        return phrases.format_day(moment, language)
 
     def fixed(text: str) -> Callable[[str], str]:
         return lambda _arg: text
 
     discord = (
-        f"[our Discord server]({values.discord_invite})"
+        f"[{phrase(language, 'discord_link')}]({values.discord_invite})"
         if values.discord_invite
-        else "the community's Discord server"
+        else phrase(language, "discord_plain")
     )
     return {
         "community": fixed(values.community),
         "old_server": fixed(values.old_server),
         "new_server": fixed(values.new_server),
-        "deadline": fixed(format_deadline(deadline)),
+        "deadline": fixed(format_deadline(deadline, language)),
         "deadline_day": fixed(format_day(deadline)),
         "deadline_time": fixed(f"{deadline:%H:%M}"),
         "timezone": fixed(values.zone_name),
@@ -133,8 +151,8 @@ def placeholders(values: CommunityValues) -> dict[str, Callable[[str], str]]:
         "keep_until_day": fixed(format_day(deadline + KEEP_OLD_SERVER_AFTER)),
         "cooldown_end_day": fixed(format_day(deadline + timedelta(days=30))),
         "discord": fixed(discord),
-        "guide_url": fixed(values.guide_url),
-        "example_note": lambda arg: example_note(values, short=arg == "short"),
+        "guide_url": fixed(guide_root(values.guide_url, language)),
+        "example_note": lambda arg: example_note(values, short=arg == "short", language=language),
         "day_offset": lambda days: format_day(deadline + timedelta(days=int(days))),
         "old_page": lambda path: _site_link(values, values.old_server, path),
         "new_page": lambda path: _site_link(values, values.new_server, path),

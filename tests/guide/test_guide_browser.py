@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from companion.core.guide_links import all_targets
-from tests.guide.site_pages import PAGES
+from tests.guide.site_pages import ALL_PAGES, LANGUAGE_ROOTS, PAGES, TRANSLATED_SAMPLE
 from tests.paths import REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -128,6 +128,29 @@ def test_page_loads_cleanly_and_fits(browser, site_url, screenshots_dir, path, w
         context.close()
 
 
+@pytest.mark.parametrize("path", TRANSLATED_SAMPLE)
+def test_translated_page_loads_cleanly_and_fits_a_phone(
+    browser, site_url, screenshots_dir, path
+) -> None:
+    """German and French run longer: no overflow at 375 px, no error, nothing external."""
+    context, page, watcher = _open(browser, site_url, width="phone")
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px wider than the phone screen"
+        _load_all_images(page)
+        page.screenshot(
+            path=str(screenshots_dir / _shot_name(path, "phone", False)), full_page=True
+        )
+        assert watcher.foreign == []
+        assert watcher.errors == []
+        assert watcher.failed == []
+    finally:
+        context.close()
+
+
 def _axe_source() -> str:
     return importlib.resources.files("axe_playwright_python").joinpath("axe.min.js").read_text()
 
@@ -151,12 +174,27 @@ def test_no_accessibility_violation(browser, site_url, path, dark) -> None:
         context.close()
 
 
-def test_every_bot_link_target_exists_in_the_browser(browser, site_url) -> None:
+@pytest.mark.parametrize("path", TRANSLATED_SAMPLE)
+def test_translated_page_has_no_accessibility_violation(browser, site_url, path) -> None:
+    context, page, _ = _open(browser, site_url)
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        page.add_script_tag(content=_axe_source())
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert [f"{v['id']}: {v['help']}" for v in result["violations"]] == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("root", list(LANGUAGE_ROOTS.values()), ids=list(LANGUAGE_ROOTS))
+def test_every_bot_link_target_exists_in_the_browser(browser, site_url, root) -> None:
+    """The bot links each member to their language's guide: every target, every language."""
     context, page, watcher = _open(browser, site_url)
     try:
         missing = []
         for target in sorted(all_targets()):
             path, _, anchor = target.partition("#")
+            path = root + path
             url = site_url + (path + "index.html" if path.endswith("/") or not path else path)
             page.goto(url + (f"#{anchor}" if anchor else ""))
             if anchor and page.locator(f"[id='{anchor}']").count() != 1:
@@ -168,22 +206,27 @@ def test_every_bot_link_target_exists_in_the_browser(browser, site_url) -> None:
 
 
 def test_internal_links_resolve_when_clicked_through(browser, site_url) -> None:
-    """Every same-site link of every page answers 200 and its anchor exists."""
+    """Every same-site link of every page, in every language, answers 200 and its anchor
+    exists (each target is loaded once and all its anchors looked up there)."""
     context, page, watcher = _open(browser, site_url)
     try:
         links: set[str] = set()
-        for path in PAGES:
+        for path in ALL_PAGES:
             page.goto(site_url + path)
             hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
             links |= {h for h in hrefs if h.startswith(site_url)}
-        broken = []
-        for link in sorted(links):
+        anchors: dict[str, set[str]] = {}
+        for link in links:
             url, _, anchor = link.partition("#")
+            anchors.setdefault(url, set()).update({anchor} if anchor else set())
+        broken = []
+        for url, wanted in sorted(anchors.items()):
             response = page.goto(url)
             if response is None or response.status != 200:
-                broken.append(f"{link}: {response.status if response else 'no response'}")
-            elif anchor and ".html" in url and page.locator(f"[id='{anchor}']").count() == 0:
-                broken.append(f"{link}: no #{anchor}")
+                broken.append(f"{url}: {response.status if response else 'no response'}")
+            elif wanted and ".html" in url:
+                ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+                broken += [f"{url}#{anchor}: missing" for anchor in sorted(wanted - ids)]
         assert broken == []
         assert watcher.foreign == []
     finally:
@@ -222,6 +265,44 @@ def test_search_works_from_disk(browser, site) -> None:
         assert _search(page, "cooldown") > 0
         page.goto(base + "move/index.html", wait_until="load")
         assert watcher.errors == []
+        assert watcher.foreign == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "word"), [("de", "Stichtag"), ("fr", "déménagement")], ids=["de", "fr"]
+)
+def test_search_from_disk_finds_pages_of_the_language(browser, site, language, word) -> None:
+    """Opened from disk, a German word typed on a German page finds German pages."""
+    base = site.resolve().as_uri() + "/"
+    context, page, watcher = _open(browser, base)
+    try:
+        page.goto(base + f"{language}/index.html", wait_until="load")
+        assert _search(page, word) > 0
+        hrefs = page.eval_on_selector_all(
+            ".md-search-result__item a", "els => els.map(e => e.href)"
+        )
+        assert hrefs
+        assert all(f"/{language}/" in href for href in hrefs), hrefs
+        assert watcher.foreign == []
+    finally:
+        context.close()
+
+
+def test_language_switcher_goes_to_the_same_page_from_disk(browser, site) -> None:
+    """German "Move step by step" -> Français lands on the French "Move step by step"."""
+    base = site.resolve().as_uri() + "/"
+    context, page, watcher = _open(browser, base)
+    try:
+        page.goto(base + "de/move/index.html", wait_until="load")
+        page.locator(".md-select button.md-header__button").first.hover()
+        page.locator(".md-select__link[hreflang='fr']").click()
+        page.wait_for_url("**/fr/move/index.html")
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        page.locator(".md-select button.md-header__button").first.hover()
+        page.locator(".md-select__link[hreflang='en']").click()
+        page.wait_for_url(base + "move/index.html")
         assert watcher.foreign == []
     finally:
         context.close()
@@ -378,7 +459,7 @@ def _smallest_text_px(page: object) -> list[dict[str, object]]:
     )
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + TRANSLATED_SAMPLE)
 def test_drawing_text_is_at_least_12_px_on_a_phone(browser, site_url, path) -> None:
     context, page, _ = _open(browser, site_url, width="phone")
     try:

@@ -32,7 +32,7 @@ from companion.guide_build.values import (
     render,
 )
 from companion.settings import EXAMPLE_VALUES_NOTE, Settings, load_settings
-from tests.guide.site_pages import PAGES
+from tests.guide.site_pages import ALL_PAGES, LANGUAGE_ROOTS
 from tests.paths import REPO
 
 
@@ -42,8 +42,8 @@ def test_strict_build_has_no_warning(build) -> None:
     assert "Documentation built" in build.output
 
 
-def test_every_page_is_built(site: Path, guide) -> None:
-    assert sorted(str(p.relative_to(site)) for p in guide.page_files(site)) == sorted(PAGES)
+def test_every_page_is_built_in_every_language(site: Path, guide) -> None:
+    assert sorted(str(p.relative_to(site)) for p in guide.page_files(site)) == sorted(ALL_PAGES)
 
 
 def test_no_placeholder_left(site: Path, guide) -> None:
@@ -79,11 +79,13 @@ def test_every_internal_link_and_anchor_resolves(site: Path, guide) -> None:
     assert problems == []
 
 
-def test_every_guide_link_target_of_the_bot_resolves(site: Path, guide) -> None:
-    """Each path#anchor in companion.core.guide_links exists in the built guide."""
+@pytest.mark.parametrize("root", list(LANGUAGE_ROOTS.values()), ids=list(LANGUAGE_ROOTS))
+def test_every_guide_link_target_of_the_bot_resolves(site: Path, guide, root: str) -> None:
+    """Each path#anchor in companion.core.guide_links exists in every language's guide."""
     missing = []
     for target in sorted(all_targets()):
         path, _, anchor = target.partition("#")
+        path = root + path
         file = site / path / "index.html" if not path or path.endswith("/") else site / path
         if not file.is_file():
             missing.append(f"{target}: no page {file.relative_to(site)}")
@@ -92,8 +94,9 @@ def test_every_guide_link_target_of_the_bot_resolves(site: Path, guide) -> None:
     assert missing == []
 
 
-def test_each_move_status_has_its_own_section(site: Path, guide) -> None:
-    problems_ids = guide.parse_page(site / "problems" / "index.html").ids
+@pytest.mark.parametrize("root", list(LANGUAGE_ROOTS.values()), ids=list(LANGUAGE_ROOTS))
+def test_each_move_status_has_its_own_section(site: Path, guide, root: str) -> None:
+    problems_ids = guide.parse_page(site / root / "problems" / "index.html").ids
     for status, target in STATUS_ANCHORS.items():
         if target.startswith("problems/"):
             assert target.split("#")[1] in problems_ids, status
@@ -347,10 +350,15 @@ def test_roster_with_entries_publishes_files(no_settings_files: Path, monkeypatc
         "Example Community,alice@new.example",
         "Example Community,zoe@new.example",
     ]
-    # Byte for byte what organisers get from /campaign export.
+    # Byte for byte what organisers get from /campaign export, beside every language's page.
     for fmt in ("mastodon-follows", "mastodon-list"):
         for file in export_roster(entries, "Example Community", fmt):
-            assert (site / "roster" / file.name).read_bytes() == file.content
+            for root in LANGUAGE_ROOTS.values():
+                assert (site / root / "roster" / file.name).read_bytes() == file.content
+    german = (site / "de" / "roster" / "index.html").read_text(encoding="utf-8")
+    assert "2 Mitglieder sind umgezogen" in german
+    assert "als <strong>Folge ich</strong> importieren" in german  # Mastodon's own label
+    assert 'href="following_accounts_example-community.csv"' in german
     html = (site / "roster" / "index.html").read_text(encoding="utf-8")
     assert "2 members have moved" in html
     assert "Zoë &lt;b&gt;" in html
