@@ -5,7 +5,9 @@ Lighthouse (bench/node_modules, installed from bench/package-lock.json with ``np
 mobile mode with simulated throttling, in the same Chromium the browser tests use. Prints,
 per page, the median of ``--runs`` runs against the targets; asserts nothing.
 
-Run: ``python bench/guide.py [--runs 3] [--page move/index.html ...]``.
+Every page in every language (English at the root, then de/ and fr/) unless ``--page`` names some.
+
+Run: ``python bench/guide.py [--runs 3] [--page de/move/index.html ...]``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.guide.site_pages import PAGES  # noqa: E402  (the one list of the guide's pages)
+from tests.guide.site_pages import ALL_PAGES  # noqa: E402  (the one list of the guide's pages)
 
 BENCH = REPO / "bench"
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
@@ -175,7 +177,7 @@ def main() -> int:
         help="serve files uncompressed (default: gzip, as static hosts serve them)",
     )
     args = parser.parse_args()
-    pages = args.page or PAGES
+    pages = args.page or ALL_PAGES
     ensure_lighthouse()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"

@@ -492,7 +492,7 @@ def test_hidden_permalinks_add_no_line_under_headings(browser, site_url, path) -
         context.close()
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", ALL_PAGES)
 def test_nothing_moves_while_the_page_loads(browser, site_url, path) -> None:
     """Cumulative layout shift 0 on a phone, lazy figures scrolled into view included."""
     context, page, _ = _open(browser, site_url, width="phone")
