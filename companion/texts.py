@@ -275,6 +275,14 @@ PROGRESS_DAYS_PAST = NP_(
 )
 PROGRESS_COUNTS = N_("By status")
 PROGRESS_PER_DAY = N_("Moves per day (last 7 days)")
+# The progress chart's words (a PNG: the title, the legend and the axis).
+CHART_TITLE = N_("{community}: {moved:,} of {linked:,} moved ({share})")
+CHART_MOVED = N_("moved")
+CHART_LINKED = N_("linked ({count:,})")
+CHART_DEADLINE = N_("deadline ({day})")
+CHART_MEMBERS = N_("members")
+# Translators: one line of a count list: a status or a day, then how many members.
+PROGRESS_COUNT_LINE = N_("{label}: {count:,}")
 PROGRESS_HELP = N_("Members who need help")
 PROGRESS_HELP_NONE = N_("Nobody is stuck right now.")
 PROGRESS_HELP_MORE = N_("… and {count} more: see `/campaign member` for each.")

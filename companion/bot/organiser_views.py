@@ -19,7 +19,8 @@ from companion.core.move_status import MoveStatus
 from companion.core.reminders import split_key
 from companion.core.text import discord_timestamp, escape_markdown
 from companion.errors import UserFacingError
-from companion.i18n import LANGUAGES, N_, _, ngettext
+from companion.i18n import LANGUAGES, N_, _, format_share, ngettext
+from companion.i18n.dates import format_short_day
 from companion.reports.progress import ProgressReport
 
 if TYPE_CHECKING:
@@ -110,19 +111,23 @@ def progress_card(report: ProgressReport) -> discord.Embed:
         description=_(texts.PROGRESS_SUMMARY).format(
             linked=report.linked,
             verified=report.verified,
-            verified_share=f"{report.share_verified:.0%}",
+            verified_share=format_share(report.share_verified),
             moved=report.moved,
-            moved_share=f"{report.share_moved:.0%}",
+            moved_share=format_share(report.share_moved),
             deadline_line=_deadline_line(report.days_left),
         ),
         colour=cards.GREEN,
     )
     counts = "\n".join(
-        f"{_status_label(status)}: {count}" for status, count in report.status_counts.items()
+        _(texts.PROGRESS_COUNT_LINE).format(label=_status_label(status), count=count)
+        for status, count in report.status_counts.items()
     )
     embed.add_field(name=_(texts.PROGRESS_COUNTS), value=counts or "-", inline=True)
     recent = report.daily_moves[-7:]
-    per_day = "\n".join(f"{day:%a %d %b}: {count}" for day, count in recent)
+    per_day = "\n".join(
+        _(texts.PROGRESS_COUNT_LINE).format(label=format_short_day(day), count=count)
+        for day, count in recent
+    )
     embed.add_field(name=_(texts.PROGRESS_PER_DAY), value=per_day or "-", inline=True)
     lines = [
         f"**{cards.name_md(item.display_name)}**: {item.detail} → {item.fix}"

@@ -15,6 +15,9 @@ from typing import Any
 
 from companion.core.handles import Handle
 from companion.core.models import CachedAccount
+from companion.i18n import N_, _
+
+UNNAMED_TARGET = N_("an account the server does not name")
 
 
 class Answer(StrEnum):
@@ -59,7 +62,7 @@ class MovedTarget:
         """The target as people read it."""
         if self.acct:
             return _display_acct(self.acct)
-        return self.url or self.uri or "an account the server does not name"
+        return self.url or self.uri or _(UNNAMED_TARGET)
 
 
 @dataclass(frozen=True, slots=True)

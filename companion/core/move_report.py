@@ -28,7 +28,7 @@ from companion.core.move_facts import (
 )
 from companion.core.move_rules import DEFAULT_FOLLOWERS_SHARE, MoveRules, decide
 from companion.core.move_status import MoveStatus
-from companion.i18n import _
+from companion.i18n import N_, NP_, _, format_share, ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ class MoveReport:
             "new_server": _display_domain(self.new_server)
             if self.new_server
             else _(texts.SOME_NEW_SERVER),
-            "share": f"{round(self.followers_share * 100)}%",
+            "share": format_share(round(self.followers_share, 2)),
             "last_known": last_known.label if last_known else _(texts.NOTHING_KNOWN_YET),
             "confirmed": _(texts.CONFIRMED_AT).format(when=_human_time(confirmed))
             if confirmed
@@ -239,15 +239,45 @@ def _last_known(previous: MoveReport | None) -> tuple[MoveStatus | None, datetim
     return previous.last_known_status, previous.last_confirmed_at
 
 
+# The evidence lines, worded when the check is made (``companion check`` prints them).
+OLD_ACCOUNT_ASKED = N_("old account {handle}")
+NEW_ACCOUNT_ASKED = N_("new account {handle}")
+ACTOR_ASKED = N_("actor {address}")
+NEW_ACTOR_ASKED = N_("new account's actor")
+ACCOUNT_ANSWERS = {
+    Answer.NOT_FOUND: N_("not found"),
+    Answer.GONE: N_("gone for good (410)"),
+    Answer.SUSPENDED: N_("suspended"),
+    Answer.UNREACHABLE: N_("no usable answer"),
+    Answer.UNSUPPORTED: N_("not a Mastodon answer"),
+}
+ALIAS_ANSWERS = {
+    AliasAnswer.UNREADABLE: N_("aliases not readable"),
+    AliasAnswer.UNREACHABLE: N_("actor not reachable"),
+    AliasAnswer.UNSUPPORTED: N_("not an ActivityPub actor"),
+}
+WITH_REASON = N_("{answer}: {reason}")
+ACCOUNT_ID = N_("{handle} (id {id})")
+FOLLOWERS_COUNT = NP_("{count} follower", "{count} followers")
+MOVED_TO = N_("moved to {target}")
+NOT_MOVED = N_("not moved")
+MOVE_NOT_SHOWN = N_("move state not shown by this software")
+NO_ALIASES = N_("no aliases (alsoKnownAs empty)")
+ALIASES = N_("alsoKnownAs: {aliases}")
+
+
 def evidence_from(facts: MoveFacts) -> tuple[Evidence, ...]:
     """One evidence line per server answer in the facts."""
     lines: list[Evidence] = []
-    for label, account in (("old", facts.old_account), ("new", facts.new_account)):
+    for asked, account in (
+        (OLD_ACCOUNT_ASKED, facts.old_account),
+        (NEW_ACCOUNT_ASKED, facts.new_account),
+    ):
         if account is not None:
             lines.append(
                 Evidence(
                     server=account.server,
-                    asked=account.asked or f"{label} account {account.handle}",
+                    asked=account.asked or _(asked).format(handle=account.handle),
                     answer=_describe_account(account),
                     observed_at=account.observed_at,
                 )
@@ -257,7 +287,9 @@ def evidence_from(facts: MoveFacts) -> tuple[Evidence, ...]:
         lines.append(
             Evidence(
                 server=alias.server,
-                asked=f"actor {alias.actor_uri}" if alias.actor_uri else "new account's actor",
+                asked=_(ACTOR_ASKED).format(address=alias.actor_uri)
+                if alias.actor_uri
+                else _(NEW_ACTOR_ASKED),
                 answer=_describe_alias(alias),
                 observed_at=alias.observed_at,
             )
@@ -267,32 +299,28 @@ def evidence_from(facts: MoveFacts) -> tuple[Evidence, ...]:
 
 def _describe_account(account: AccountFacts) -> str:
     if account.answer is not Answer.FOUND:
-        text = {
-            Answer.NOT_FOUND: "not found",
-            Answer.GONE: "gone for good (410)",
-            Answer.SUSPENDED: "suspended",
-            Answer.UNREACHABLE: "no usable answer",
-            Answer.UNSUPPORTED: "not a Mastodon answer",
-        }[account.answer]
-        return f"{text}: {account.reason}" if account.reason else text
-    parts = [f"{account.handle} (id {account.account_id})"]
+        text = _(ACCOUNT_ANSWERS[account.answer])
+        return _(WITH_REASON).format(answer=text, reason=account.reason) if account.reason else text
+    parts = [_(ACCOUNT_ID).format(handle=account.handle, id=account.account_id)]
     if account.followers_count is not None:
-        parts.append(f"{account.followers_count} followers")
+        count = account.followers_count
+        parts.append(ngettext(FOLLOWERS_COUNT, count).format(count=count))
     if account.moved is not None:
-        parts.append(f"moved to {account.moved.display}")
+        parts.append(_(MOVED_TO).format(target=account.moved.display))
     elif account.moved_visible:
-        parts.append("not moved")
+        parts.append(_(NOT_MOVED))
     else:
-        parts.append("move state not shown by this software")
+        parts.append(_(MOVE_NOT_SHOWN))
     return ", ".join(parts)
 
 
 def _describe_alias(alias: AliasFacts) -> str:
     if alias.answer is AliasAnswer.READ:
         if not alias.also_known_as:
-            return "no aliases (alsoKnownAs empty)"
-        return "alsoKnownAs: " + ", ".join(alias.also_known_as)
-    return f"{alias.answer.value}: {alias.reason}" if alias.reason else alias.answer.value
+            return _(NO_ALIASES)
+        return _(ALIASES).format(aliases=", ".join(alias.also_known_as))
+    text = _(ALIAS_ANSWERS[alias.answer])
+    return _(WITH_REASON).format(answer=text, reason=alias.reason) if alias.reason else text
 
 
 # IDNA conversions cost a fraction of a millisecond each, and a community recheck makes

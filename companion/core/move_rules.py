@@ -20,6 +20,9 @@ from companion.core.move_facts import (
     MoveFacts,
 )
 from companion.core.move_status import MoveStatus
+from companion.i18n import N_, _
+
+MOVE_NOT_SHOWN = N_("the old server does not show whether the account moved")
 
 DEFAULT_FOLLOWERS_SHARE = 0.9
 
@@ -70,7 +73,7 @@ def _decide(facts: MoveFacts, rules: MoveRules) -> Decision:
     if not old.moved_visible:
         return Decision(
             MoveStatus.UNSUPPORTED_SERVER,
-            detail=old.reason or "the old server does not show whether the account moved",
+            detail=old.reason or _(MOVE_NOT_SHOWN),
             followers_before=before,
         )
     if new is None or not new.found:

@@ -12,15 +12,17 @@ import contextlib
 import functools
 import gettext as _gettext
 import io
+import string
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 
-from companion.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
+from companion.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES, babel_locale_of
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -84,14 +86,58 @@ def use_language(language: str) -> Iterator[None]:
         _language.reset(token)
 
 
+class _NumberFormatter(string.Formatter):
+    """``{count:,}`` and ``{share:.0%}`` as the language writes them (1.234 and 42 % in German)."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if format_spec == ",":
+                return format_decimal(value, locale=self.locale)
+            if format_spec == ".0%":
+                return format_percent(value, locale=self.locale)
+        return super().format_field(value, format_spec)
+
+
+class Message(str):
+    """A sentence in one language: its ``format`` writes numbers as that language does."""
+
+    language: str
+
+    def __new__(cls, text: str, language: str) -> Message:
+        """The text, remembering the language it is written in."""
+        message = super().__new__(cls, text)
+        message.language = language
+        return message
+
+    def format(self, *args: Any, **kwargs: Any) -> str:
+        """``str.format``, with the language's digit grouping and percent sign."""
+        return _NumberFormatter(babel_locale_of(self.language)).vformat(str(self), args, kwargs)
+
+
 def gettext(message: str, language: str | None = None) -> str:
     """``message`` in ``language`` (default: the current one), English when untranslated."""
-    return translations(language or _language.get()).gettext(message)
+    language = language or _language.get()
+    return Message(translations(language).gettext(message), language)
 
 
 def ngettext(text: PluralText, count: int, language: str | None = None) -> str:
     """The form of ``text`` that fits ``count`` in the language's plural rules."""
-    return translations(language or _language.get()).ngettext(text.singular, text.plural, count)
+    language = language or _language.get()
+    chosen = translations(language).ngettext(text.singular, text.plural, count)
+    return Message(chosen, language)
+
+
+def format_count(count: int, language: str | None = None) -> str:
+    """A count ("1,234", "1.234") as the language writes it."""
+    return format_decimal(count, locale=babel_locale_of(language or _language.get()))
+
+
+def format_share(share: float, language: str | None = None) -> str:
+    """A share of members ("42%", "42 %") as the language writes it."""
+    return format_percent(share, locale=babel_locale_of(language or _language.get()))
 
 
 _ = gettext

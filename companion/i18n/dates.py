@@ -5,20 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Literal
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 
 from companion.i18n.catalog import current_language
+from companion.i18n.languages import babel_locale_of
 
 Width = Literal["short", "medium", "long", "full"]
-
-# The bot's English is British ("organiser"): its dates read "2 October 2096" too.
-_BABEL_LOCALES = {"en": "en_GB"}
 
 
 def babel_locale(language: str | None = None) -> str:
     """The Babel locale that writes dates for ``language`` (default: the current one)."""
-    language = language or current_language()
-    return _BABEL_LOCALES.get(language, language)
+    return babel_locale_of(language or current_language())
 
 
 def format_moment(
@@ -31,6 +28,16 @@ def format_moment(
 def format_day(day: date, *, width: Width = "long", language: str | None = None) -> str:
     """A calendar day ("2 October 2096", "2. Oktober 2096") for ``language``'s reader."""
     return format_date(day, format=width, locale=babel_locale(language))
+
+
+def format_short_day(day: date, *, language: str | None = None) -> str:
+    """A day in a list of days ("Thu 3 Dec", "Do., 3. Dez.", "jeu. 3 déc.")."""
+    return format_skeleton("MMMEd", day, locale=babel_locale(language))
+
+
+def format_month_day(day: date, *, language: str | None = None) -> str:
+    """A day without its year, as on a chart's axis ("3 Dec", "3. Dez.", "3 déc.")."""
+    return format_skeleton("MMMd", day, locale=babel_locale(language))
 
 
 def format_clock(moment: datetime, zone: tzinfo, *, language: str | None = None) -> str:

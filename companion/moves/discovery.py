@@ -27,6 +27,7 @@ from companion.core.handles import Handle
 from companion.core.move_facts import (
     Evidence,
 )
+from companion.i18n import N_, _
 from companion.settings import Settings
 
 from .client import MastodonClient, lookup_home
@@ -52,6 +53,17 @@ _RETRY_UNREACHABLE = timedelta(seconds=60)
 # Discovery that finds neither host-meta nor a WebFinger answer is retried with the next
 # few handles (the first one may not exist), then the guess (the handle's domain) stands.
 _DISCOVERY_TRIES = 3
+# Reasons are worded when observed: organisers read them in /campaign setup straight away.
+NOT_A_CAMPAIGN_SERVER = N_(
+    "{domain} is not one of the campaign's servers; the bot only contacts those"
+)
+TOKEN_WITHHELD = N_(
+    "access token withheld: it is configured for {configured}, but the API is at {api}"
+)
+NOT_THE_CLIENT_API = N_("{reason}: it does not answer the Mastodon client API")
+FOUND_SERVER = N_("{software}; API at {address}")
+NO_BATCH = N_("no batch lookups (one request per account)")
+NOT_USABLE = N_("not usable")
 _DOWN = frozenset({Trouble.TIMEOUT, Trouble.NETWORK, Trouble.REFUSED_ADDRESS, Trouble.TOO_LARGE})
 
 
@@ -215,7 +227,7 @@ class ServerDirectory:
         token_origin = origin_of(start) if token else None
         session = self._session(domain, token_origin)
         if self._contact is not None and domain not in self._contact:
-            reason = f"{domain} is not one of the campaign's servers; the bot only contacts those"
+            reason = _(NOT_A_CAMPAIGN_SERVER).format(domain=domain)
             return self._unusable(domain, start, session, now, reason, reachable=False)
         template, api_base, confirmed = None, start, False
         side = self._side_by_side
@@ -252,10 +264,7 @@ class ServerDirectory:
         elif sends_token:
             auth = "token"
         else:
-            auth = (
-                f"token withheld: configured for {host_of(start)}, "
-                f"but the API is at {host_of(api_base)}"
-            )
+            auth = _(TOKEN_WITHHELD).format(configured=host_of(start), api=host_of(api_base))
         if api_base == start:
             client = start_client
             nodeinfo, answered = nodeinfo_here.result(), instance_here.result()
@@ -282,7 +291,7 @@ class ServerDirectory:
                 Trouble.HTTP_ERROR,
             }:
                 supported = False
-                reason = f"{reason}: it does not answer the Mastodon client API"
+                reason = _(NOT_THE_CLIENT_API).format(reason=reason)
             else:
                 reachable = supported = False
         info = describe(
@@ -357,11 +366,11 @@ def server_evidence(server: Server) -> Evidence:
     """One evidence line saying what discovery found (or why the server is not usable)."""
     info = server.info
     if info.reachable and info.supported:
-        answer = f"{info.label}; API at {server.api_base}"
+        answer = _(FOUND_SERVER).format(software=info.label, address=server.api_base)
         if not info.multi_get:
-            answer += "; no batch lookups (one request per account)"
+            answer += "; " + _(NO_BATCH)
     else:
-        answer = info.reason or "not usable"
+        answer = info.reason or _(NOT_USABLE)
     return Evidence(
         server=server.domain,
         asked="host-meta, nodeinfo, instance",

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from companion.core.followers import MAX_SAVED_FOLLOWERS, ServerFacts, canonical_follower
 from companion.core.handles import Handle
+from companion.i18n import _
 
 from .client import MastodonClient
-from .problems import ServerProblem
+from .problems import ANOTHER_ACCOUNT, CANNOT_READ_NOW, ServerProblem
 
 if TYPE_CHECKING:
     from .checker import MoveChecker
@@ -87,7 +88,7 @@ def page_accounts(
     max_id: str | None = None
     seen_ids: set[str] = set()
     given = 0
-    for _ in range(math.ceil(max_items / PAGE_SIZE) + 1):
+    for _page in range(math.ceil(max_items / PAGE_SIZE) + 1):
         page, next_id = client.account_page(kind, account_id, max_id, PAGE_SIZE)
         if on_page is not None:
             on_page(len(page))
@@ -124,12 +125,15 @@ class FollowersReader:
         server = self.checker.servers.server(handle.domain, handle)
         client = server.client
         if client is None:
-            raise FollowersReadError(server.info.reason or f"{handle.domain} cannot be read now")
+            reason = server.info.reason or _(CANNOT_READ_NOW).format(domain=handle.domain)
+            raise FollowersReadError(reason)
         try:
             raw = client.lookup(handle.acct)
             progress.requests += 1
             if str(raw.get("username", "")).lower() != handle.username:
-                raise FollowersReadError(f"{server.api_host} answered with another account")
+                raise FollowersReadError(
+                    _(ANOTHER_ACCOUNT).format(host=server.api_host, handle=handle)
+                )
             expected = _count(raw.get(f"{kind}_count"))
             progress.expected = min(expected, self.max_followers) if expected is not None else None
             locked = raw.get("locked") is True

@@ -36,10 +36,11 @@ from companion.core.move_facts import (
 )
 from companion.core.move_report import MoveReport, build_report
 from companion.core.move_rules import MoveRules
+from companion.i18n import N_, _
 
 from .client import is_home_account, lookup_home
 from .discovery import Server, ServerDirectory, server_evidence
-from .problems import ServerProblem, Trouble, classify
+from .problems import ANOTHER_ACCOUNT, UNEXPECTED_ERROR, ServerProblem, Trouble, classify
 from .webfinger import (
     also_known_as,
     fetch_actor,
@@ -52,6 +53,40 @@ from .webfinger import (
 log = logging.getLogger(__name__)
 
 _ABSENT = {Answer.NOT_FOUND, Answer.GONE, Answer.SUSPENDED}
+
+# Why a check could not tell, worded when observed (companion check and the store show them).
+UNEXPECTED_WHILE_CHECKING = N_("unexpected error while checking ({kind}); it was logged")
+NOT_THE_OLD_SERVER = N_(
+    "{domain} is not the campaign's old server ({old_server}); "
+    "the bot only contacts the campaign's servers"
+)
+DELETED_FOR_GOOD = N_("{handle} was deleted for good (its server answers 410 Gone)")
+UNKNOWN_TO_SERVER = N_("{host} does not know {handle} (API and WebFinger agree)")
+STILL_LISTED = N_(
+    "could not confirm {handle}: {host}'s API does not find it, but its WebFinger still "
+    "lists the account, so the bot does not call it gone"
+)
+WEBFINGER_SILENT = N_(
+    "could not confirm {handle}: {host}'s API does not find it, and WebFinger could not be "
+    "asked ({reason})"
+)
+ACTOR_UNKNOWN = N_("the profile (actor) address is unknown")
+MOVE_UNREADABLE = N_("the move could not be read: {reason}")
+PROFILE_HIDDEN = N_("the server hides the profile from the bot")
+NO_ACTOR_ADDRESS = N_("the new server does not say where the profile (actor) is")
+SIGNED_ONLY = N_(
+    "{host} only shows profiles to signed requests (authorized fetch), so the alias cannot be read"
+)
+MINIMAL_PROFILE = N_(
+    "{host} shows only a minimal profile to unsigned requests (authorized fetch), so the "
+    "alias cannot be read"
+)
+TOKEN_NEEDED = N_(
+    "{host} requires an access token for this (a locked-down server); "
+    "set servers.{domain}.access_token"
+)
+TOKEN_REFUSED = N_("{host} refused the configured access token ({reason})")
+TOKEN_NOT_SENT = N_("{host} requires an access token, and the configured one was not sent: {why}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +170,7 @@ class PairCheck:
                 answer=Answer.UNREACHABLE,
                 server=pair.old.domain,
                 observed_at=now,
-                reason=f"unexpected error while checking ({type(exc).__name__}); it was logged",
+                reason=_(UNEXPECTED_WHILE_CHECKING).format(kind=type(exc).__name__),
             )
             facts_now = MoveFacts(pair.old, pair.new, facts, None, None, pair.recorded_followers)
             return call.report(pair, facts_now, now, pair.cached)
@@ -153,9 +188,8 @@ class PairCheck:
             facts = MoveFacts(pair.old, pair.new, recorded_followers=pair.recorded_followers)
             return call.report(pair, facts, now, cached)
         if not call.contacts(pair.old.domain, old=True):
-            reason = (
-                f"{pair.old.domain} is not the campaign's old server ({call.old_server}); "
-                "the bot only contacts the campaign's servers"
+            reason = _(NOT_THE_OLD_SERVER).format(
+                domain=pair.old.domain, old_server=call.old_server
             )
             old_facts = AccountFacts(
                 str(pair.old), Answer.UNSUPPORTED, pair.old.domain, now, reason=reason
@@ -238,7 +272,7 @@ class PairCheck:
                     return self._confirm_missing(server, handle, problem, now), None
                 return problem_facts(handle, server, problem, now, "lookup"), ref
             if not is_home_account(raw, handle):
-                reason = f"{server.api_host} answered with another account than {handle}"
+                reason = _(ANOTHER_ACCOUNT).format(host=server.api_host, handle=handle)
                 return trouble_facts(handle, server, Answer.UNSUPPORTED, reason, now), ref
         facts = _account_facts(raw, handle, server, asked, now)
         same = ref is not None and ref.account_id == str(raw["id"]) and ref.handle == handle
@@ -279,26 +313,20 @@ class PairCheck:
             found = self._webfinger(server, handle)
         except ServerProblem as webfinger_problem:
             if webfinger_problem.trouble is Trouble.GONE or problem.trouble is Trouble.GONE:
-                reason = f"{handle} was deleted for good (its server answers 410 Gone)"
+                reason = _(DELETED_FOR_GOOD).format(handle=handle)
                 return trouble_facts(handle, server, Answer.GONE, reason, now, asked=asked)
             if webfinger_problem.trouble is Trouble.NOT_FOUND:
-                reason = f"{server.api_host} does not know {handle} (API and WebFinger agree)"
+                reason = _(UNKNOWN_TO_SERVER).format(host=server.api_host, handle=handle)
                 return trouble_facts(handle, server, Answer.NOT_FOUND, reason, now, asked=asked)
             second = webfinger_problem.reason
         except Exception as exc:  # a bug in the second opinion must not make it "gone"
             log.exception("WebFinger for %s failed", handle)
-            second = f"unexpected error ({type(exc).__name__}); it was logged"
+            second = _(UNEXPECTED_ERROR).format(kind=type(exc).__name__)
         else:
             log.debug("WebFinger lists %s at %s", handle, found.actor_uri)
-            reason = (
-                f"could not confirm {handle}: {server.api_host}'s API does not find it, but "
-                "its WebFinger still lists the account, so the bot does not call it gone"
-            )
+            reason = _(STILL_LISTED).format(handle=handle, host=server.api_host)
             return trouble_facts(handle, server, Answer.UNREACHABLE, reason, now, asked=asked)
-        reason = (
-            f"could not confirm {handle}: {server.api_host}'s API does not find it, and "
-            f"WebFinger could not be asked ({second})"
-        )
+        reason = _(WEBFINGER_SILENT).format(handle=handle, host=server.api_host, reason=second)
         return trouble_facts(handle, server, Answer.UNREACHABLE, reason, now, asked=asked)
 
     def _settle_move(
@@ -316,14 +344,14 @@ class PairCheck:
             return facts, ref
         facts, ref = self._with_actor_uri(server, handle, facts, ref)
         if facts.actor_uri is None:
-            return replace(facts, reason="the profile (actor) address is unknown"), ref
+            return replace(facts, reason=_(ACTOR_UNKNOWN)), ref
         try:
             actor = fetch_actor(server.session, facts.actor_uri, timeout=self.timeout)
         except Exception as exc:
             problem = classify(exc, host_of(facts.actor_uri), timeout=self.timeout)
-            return replace(facts, reason=f"the move could not be read: {problem.reason}"), ref
+            return replace(facts, reason=_(MOVE_UNREADABLE).format(reason=problem.reason)), ref
         if not is_full_actor(actor):
-            return replace(facts, reason="the server hides the profile from the bot"), ref
+            return replace(facts, reason=_(PROFILE_HIDDEN)), ref
         target = moved_to(actor)
         moved = MovedTarget(uri=target) if target else None
         return replace(facts, moved=moved, moved_visible=True, reason=""), ref
@@ -359,7 +387,7 @@ class PairCheck:
                 AliasAnswer.UNREADABLE,
                 server.api_host,
                 now,
-                reason="the new server does not say where the profile (actor) is",
+                reason=_(NO_ACTOR_ADDRESS),
             )
         host = host_of(uri)
         try:
@@ -367,11 +395,7 @@ class PairCheck:
         except Exception as exc:
             problem = classify(exc, host, timeout=self.timeout)
             if problem.trouble is Trouble.UNAUTHORIZED:
-                answer, reason = (
-                    AliasAnswer.UNREADABLE,
-                    f"{host} only shows profiles to signed requests (authorized fetch), so "
-                    "the alias cannot be read",
-                )
+                answer, reason = AliasAnswer.UNREADABLE, _(SIGNED_ONLY).format(host=host)
             elif problem.trouble in {Trouble.NOT_FOUND, Trouble.GONE}:
                 answer, reason = AliasAnswer.UNREADABLE, problem.reason
             elif problem.trouble in {Trouble.NOT_JSON, Trouble.BAD_SHAPE}:
@@ -385,8 +409,7 @@ class PairCheck:
                 host,
                 now,
                 actor_uri=uri,
-                reason=f"{host} shows only a minimal profile to unsigned requests "
-                "(authorized fetch), so the alias cannot be read",
+                reason=_(MINIMAL_PROFILE).format(host=host),
             )
         return AliasFacts(
             AliasAnswer.READ, host, now, actor_uri=uri, also_known_as=also_known_as(actor)
@@ -433,13 +456,10 @@ def _unauthorized_reason(server: Server, problem: ServerProblem) -> str:
     """Say what to do about a 401: configure a token, or fix the one configured."""
     note = server.info.auth
     if note == "anonymous":
-        return (
-            f"{server.api_host} requires an access token for this (a locked-down server); "
-            f"set servers.{server.domain}.access_token"
-        )
+        return _(TOKEN_NEEDED).format(host=server.api_host, domain=server.domain)
     if note == "token":
-        return f"{server.api_host} refused the configured access token ({problem.reason})"
-    return f"{server.api_host} requires an access token; the configured one is {note}"
+        return _(TOKEN_REFUSED).format(host=server.api_host, reason=problem.reason)
+    return _(TOKEN_NOT_SENT).format(host=server.api_host, why=note)
 
 
 def _reusable_alias(

@@ -58,6 +58,11 @@ class Trouble(StrEnum):
 
 _SENTENCE_FIELDS = frozenset({"what", "allowed"})
 
+# Reasons the checks give in their own words (not a request's trouble), shared by them.
+ANOTHER_ACCOUNT = N_("{host} answered with another account than {handle}")
+UNEXPECTED_ERROR = N_("unexpected error ({kind}); it was logged")
+CANNOT_READ_NOW = N_("{domain} cannot be read now")
+
 # Trouble that says something about the account rather than the server.
 ACCOUNT_ANSWERS = {Trouble.NOT_FOUND: Answer.NOT_FOUND, Trouble.GONE: Answer.GONE}
 

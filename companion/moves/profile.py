@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from companion.core.handles import Handle
-from companion.core.move_facts import (
-    Answer,
-)
+from companion.core.move_facts import Answer
+from companion.i18n import N_, _
 
 from .client import is_home_account, lookup_home, profile_plain_text
 from .discovery import ServerDirectory
 from .pair_check import problem_facts
-from .problems import ServerProblem
+from .problems import ANOTHER_ACCOUNT, UNEXPECTED_ERROR, ServerProblem
 
 log = logging.getLogger(__name__)
+
+SUSPENDED = N_("the account is suspended")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +44,17 @@ def read_profile(servers: ServerDirectory, handle: Handle, now: datetime) -> Pro
             answer = Answer.UNSUPPORTED if server.info.reachable else Answer.UNREACHABLE
             return ProfileText(str(handle), "", answer, server.info.reason, now)
         try:
-            raw, _ = lookup_home(server.client, handle)
+            raw, _asked = lookup_home(server.client, handle)
         except ServerProblem as problem:
             facts = problem_facts(handle, server, problem, now, "lookup")
             return ProfileText(str(handle), "", facts.answer, facts.reason, now)
         if not is_home_account(raw, handle):
-            reason = f"{server.api_host} answered with another account"
+            reason = _(ANOTHER_ACCOUNT).format(host=server.api_host, handle=handle)
             return ProfileText(str(handle), "", Answer.UNSUPPORTED, reason, now)
         if raw.get("suspended") is True:
-            return ProfileText(str(handle), "", Answer.SUSPENDED, "suspended", now)
+            return ProfileText(str(handle), "", Answer.SUSPENDED, _(SUSPENDED), now)
         return ProfileText(str(handle), profile_plain_text(raw), Answer.FOUND, "", now)
     except Exception as exc:
         log.exception("reading the profile of %s failed", handle)
-        reason = f"unexpected error ({type(exc).__name__}); it was logged"
+        reason = _(UNEXPECTED_ERROR).format(kind=type(exc).__name__)
         return ProfileText(str(handle), "", Answer.UNREACHABLE, reason, now)

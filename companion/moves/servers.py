@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from companion.i18n import N_, _
+
 # Software whose REST Account shows ``moved`` after a move (absent otherwise).
 MASTODON_NAMES = frozenset({"mastodon", "hometown"})
 MOVED_VISIBLE = MASTODON_NAMES | {"gotosocial"}
@@ -18,6 +20,16 @@ MULTI_GET_SINCE = (4, 3, 0)
 
 _SEMVER = re.compile(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?")
 _COMPATIBLE = re.compile(r"\(compatible;\s*([A-Za-z][\w.-]*)", re.IGNORECASE)
+
+# The organisers' line about a server, worded in the reader's language when shown.
+NOT_REACHABLE = N_("not reachable: {reason}")
+NOT_SUPPORTED = N_("{software}: not supported ({reason})")
+BATCH_RECHECKS = N_("batch rechecks")
+ONE_BY_ONE = N_("one request per account")
+API_ELSEWHERE = N_("API at {address}")
+WITH_TOKEN = N_("with the configured access token")
+UNKNOWN_SOFTWARE = N_("unknown software")
+PRETTY_NAMES = {"gotosocial": "GoToSocial", "pleroma": "Pleroma", "akkoma": "Akkoma"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +57,25 @@ class ServerInfo:
     def describe(self) -> str:
         """One line for organisers, e.g. ``Mastodon 4.5.2, batch rechecks``."""
         if not self.reachable:
-            return f"not reachable: {self.reason}"
+            return _(NOT_REACHABLE).format(reason=self.reason)
         if not self.supported:
-            return f"{self.label}: not supported ({self.reason})"
-        notes = ["batch rechecks" if self.multi_get else "one request per account"]
+            return _(NOT_SUPPORTED).format(software=self.label, reason=self.reason)
+        notes = [_(BATCH_RECHECKS) if self.multi_get else _(ONE_BY_ONE)]
         if self.api_base and self.api_base.split("://", 1)[-1] != self.domain:
-            notes.append(f"API at {self.api_base}")
-        if self.auth != "anonymous":
-            notes.append(self.auth)
+            notes.append(_(API_ELSEWHERE).format(address=self.api_base))
+        if self.auth == "token":
+            notes.append(_(WITH_TOKEN))
+        elif self.auth != "anonymous":
+            notes.append(self.auth)  # why a configured token is withheld, already worded
         return f"{self.label}, " + ", ".join(notes)
 
     @property
     def label(self) -> str:
         """E.g. ``Mastodon 4.5.2`` or ``GoToSocial 0.17.3``."""
-        names = {"gotosocial": "GoToSocial", "pleroma": "Pleroma", "akkoma": "Akkoma"}
-        name = names.get(self.software or "", (self.software or "unknown").capitalize())
+        if not self.software:
+            name = _(UNKNOWN_SOFTWARE)
+        else:
+            name = PRETTY_NAMES.get(self.software, self.software.capitalize())
         version = self.version or self.api_version
         return f"{name} {version}" if version else name
 

@@ -13,10 +13,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, num2date
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from companion import texts
+from companion.i18n import _, format_share
+from companion.i18n.dates import format_month_day
 from companion.reports.progress import ProgressReport
 
 WIDTH_INCHES = 8.0
@@ -38,14 +41,14 @@ def progress_chart(report: ProgressReport) -> bytes:
     # Each day's total is reached by its end: the step rises at the start of the next day.
     xs = [_midnight(first_day)] + [_midnight(day + timedelta(days=1)) for day, _ in points]
     ys = [0] + [total for _, total in points]
-    ax.step(xs, ys, where="post", color=MOVED_COLOUR, linewidth=3, label="moved")
+    ax.step(xs, ys, where="post", color=MOVED_COLOUR, linewidth=3, label=_(texts.CHART_MOVED))
     ax.fill_between(xs, ys, step="post", color=MOVED_COLOUR, alpha=0.15)
     ax.axhline(
         report.linked,
         color=LINKED_COLOUR,
         linestyle="--",
         linewidth=2,
-        label=f"linked ({report.linked:,})",
+        label=_(texts.CHART_LINKED).format(count=report.linked),
     )
     end = _midnight(max(report.today, first_day) + timedelta(days=1))
     if report.deadline is not None:
@@ -55,7 +58,7 @@ def progress_chart(report: ProgressReport) -> bytes:
             deadline_x,
             color=DEADLINE_COLOUR,
             linewidth=2.5,
-            label=f"deadline ({deadline_x:%d %b})",
+            label=_(texts.CHART_DEADLINE).format(day=format_month_day(deadline_x)),
         )
         end = max(end, deadline_x + timedelta(days=2))
     ax.set_xlim(_midnight(first_day), end)
@@ -63,10 +66,11 @@ def progress_chart(report: ProgressReport) -> bytes:
     ax.set_ylim(0, max(report.linked, report.moved, 1) * 1.3)
     locator = AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    # Babel, not strftime: month names in the reader's language, whatever the process locale.
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_month_day(num2date(x))))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(labelsize=13)
-    ax.set_ylabel("members", fontsize=14)
+    ax.set_ylabel(_(texts.CHART_MEMBERS), fontsize=14)
     ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper left", fontsize=13, frameon=False, ncols=3, handlelength=1.5)
@@ -75,7 +79,12 @@ def progress_chart(report: ProgressReport) -> bytes:
         community = community[: MAX_TITLE_LENGTH - 1] + "…"
     # parse_math=False: a "$" in the community's name is text, not the start of a formula.
     ax.set_title(
-        f"{community}: {report.moved:,} of {report.linked:,} moved ({report.share_moved:.0%})",
+        _(texts.CHART_TITLE).format(
+            community=community,
+            moved=report.moved,
+            linked=report.linked,
+            share=format_share(report.share_moved),
+        ),
         fontsize=17,
         loc="left",
         parse_math=False,

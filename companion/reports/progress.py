@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from companion.core.guide_links import status_url
 from companion.core.models import Campaign, Member
-from companion.i18n import N_, NP_, PluralText, _, ngettext
+from companion.i18n import N_, NP_, PluralText, _, format_count, format_share, ngettext
 
 # Statuses in the order a member meets them, for a stable display.
 STATUS_ORDER = (
@@ -294,9 +294,9 @@ def _needs_help(
             "followers_missing",
             guide,
             member.moved_at,
-            before=f"{before:,}",
-            now=f"{current:,}",
-            share=f"{current / before:.0%}",
+            before=format_count(before),
+            now=format_count(current),
+            share=format_share(current / before),
             days=moved_for.days,
         )
     return None

@@ -16,8 +16,11 @@ from companion import texts
 from companion.bot.scheduler import Scheduler
 from companion.core import texts_reminders
 from companion.core.handles import Handle
-from companion.i18n import gettext
+from companion.core.move_status import MoveStatus
+from companion.i18n import gettext, use_language
+from companion.moves import discovery, servers
 from companion.standins.discord.models import message_text as text_of
+from companion.standins.mastodon import Fault, FaultKind
 from companion.store import Store
 from tests.bot.conftest import (
     ALICE,
@@ -219,3 +222,47 @@ async def test_an_organiser_reads_the_setup_summary_in_their_language(world: Wor
     )
     assert summary.embeds[0]["title"] == translated(texts.SETUP_SUMMARY_TITLE, "de")
     assert translated(texts.SETUP_CONFIRM, "de") in labels(summary)
+    # What the bot found on each server is German too ("Mastodon 4.5.2, Sammelprüfungen").
+    shown = text_of(summary)
+    assert translated(servers.BATCH_RECHECKS, "de") in shown
+    assert servers.BATCH_RECHECKS not in shown
+    assert servers.ONE_BY_ONE not in shown
+
+
+async def test_setup_says_in_the_organisers_language_why_a_server_cannot_be_used(
+    world: World,
+) -> None:
+    world.new.inject(Fault(FaultKind.HTML))  # a web page where the API should answer
+    answer = await slash_in(
+        world,
+        "de",
+        "campaign setup",
+        {"old_server": "old.example", "new_server": "new.example", "deadline": "2027-01-15 18:00"},
+        user=ORGANISER,
+    )
+    opening = translated(texts.SETUP_SERVER_DOWN, "de").split("{reason}")[0]
+    assert answer.content.startswith(opening.format(server="new.example"))
+    why = translated(discovery.NOT_THE_CLIENT_API, "de").split("{reason}")[1]
+    assert why in answer.content
+    assert discovery.NOT_THE_CLIENT_API.split("{reason}")[1] not in answer.content
+    assert answer.custom_ids == []
+
+
+@pytest.mark.parametrize(
+    ("language", "last_day", "colon"),
+    [("de", "Di., 1. Dez.: 0", ": 1"), ("fr", "mar. 1 déc. : 0", " : 1")],
+)
+async def test_an_organiser_reads_progress_in_their_language(
+    world: World, language: str, last_day: str, colon: str
+) -> None:
+    await slash_in(world, "en-US", "move link", LINK)
+    answer = await slash_in(world, language, "campaign progress", user=ORGANISER)
+    fields = {f["name"]: f["value"] for f in answer.embeds[0]["fields"]}
+    # The days are written as the language writes them, not strftime's English.
+    per_day = fields[translated(texts.PROGRESS_PER_DAY, language)].splitlines()
+    assert per_day[-1] == last_day
+    [line] = fields[translated(texts.PROGRESS_COUNTS, language)].splitlines()
+    with use_language(language):
+        label = MoveStatus.ALIAS_MISSING.label
+    assert label != MoveStatus.ALIAS_MISSING.label  # the English label
+    assert line == label + colon
