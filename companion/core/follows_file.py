@@ -35,6 +35,7 @@ from companion.core.exports import (
 )
 from companion.core.handles import Handle, HandleError
 from companion.core.models import Member
+from companion.i18n import N_, _
 
 # app/models/form/import.rb: FILE_SIZE_LIMIT (20 megabytes).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -49,13 +50,37 @@ MENDED_SUFFIX = "mended"
 MISSING_SUFFIX = "missing"
 # More unreadable rows than this share means it is not a follows file at all.
 _UNREADABLE_SHARE = 0.5
+MUTED_FILE = N_("That is Mastodon's muted accounts file. {upload}")
 # Header lines of the other import types, so a wrong file gets a sentence naming it.
 _OTHER_HEADERS = {
-    ("Account address",): "blocked accounts",
-    ("Account address", "Hide notifications"): "muted accounts",
-    ("#domain",): "blocked domains",
-    ("#uri",): "bookmarks",
+    ("Account address",): N_("That is Mastodon's blocked accounts file. {upload}"),
+    ("Account address", "Hide notifications"): MUTED_FILE,
+    ("#domain",): N_("That is Mastodon's blocked domains file. {upload}"),
+    ("#uri",): N_("That is Mastodon's bookmarks file. {upload}"),
 }
+# Why an upload cannot be mended, shown in the reader's language.
+UPLOAD_EITHER = N_("Upload following_accounts.csv or lists.csv.")
+NOT_TEXT = N_(
+    "That is not a text file. Upload the CSV file Mastodon gave you "
+    "(following_accounts.csv or lists.csv)."
+)
+TOO_LARGE = N_(
+    "That file is larger than {size} MB, far more than a follows file: upload "
+    "following_accounts.csv or lists.csv from Mastodon's export."
+)
+NOT_CSV = N_("That file could not be read as CSV. Upload the file exactly as Mastodon exported it.")
+EMPTY = N_("That file is empty: there is no account in it to mend.")
+NOT_FOLLOWS = N_("That is not a follows file. Upload following_accounts.csv.")
+MOSTLY_NOT_ACCOUNTS = N_(
+    "Most lines of that file are not Mastodon accounts (like alice@example.social), so it "
+    "is not a Mastodon follows file. Upload following_accounts.csv or lists.csv from "
+    "Mastodon's export page."
+)
+MOSTLY_NOT_LIST_ROWS = N_(
+    "Most lines of that file are not list names and accounts (like alice@example.social), "
+    "so it is not a Mastodon follows file. Upload following_accounts.csv or lists.csv from "
+    "Mastodon's export page."
+)
 
 
 class FileKind(StrEnum):
@@ -73,9 +98,19 @@ class FileKind(StrEnum):
 class FollowsFileError(ValueError):
     """The upload is not a follows file we can mend; ``message`` says why, plainly."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template)
+        self.template = template  # an N_-marked message id, shown in the reader's language
+        self.fields = fields
+
+    @property
+    def message(self) -> str:
+        """Why, in the language of whoever reads it now."""
+        return _(self.template).format(upload=_(UPLOAD_EITHER), **self.fields)
+
+    def __str__(self) -> str:
+        """The sentence itself, for logs and tracebacks too."""
+        return self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +172,7 @@ class MendedFile:
 def decode(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was in: UTF-8 (with or without BOM), else Latin-1."""
     if b"\x00" in data[:4096]:
-        raise FollowsFileError(
-            "That is not a text file. Upload the CSV file Mastodon gave you "
-            "(following_accounts.csv or lists.csv)."
-        )
+        raise FollowsFileError(NOT_TEXT)
     if data.startswith(b"\xef\xbb\xbf"):
         return _utf8(data[3:]), "utf-8 with BOM"
     try:
@@ -161,10 +193,7 @@ def _utf8(data: bytes) -> str:
 def read_follows_file(data: bytes) -> FollowsFile:
     """Read a following or lists file, or raise ``FollowsFileError`` with a sentence."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise FollowsFileError(
-            f"That file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB, far more than "
-            "a follows file: upload following_accounts.csv or lists.csv from Mastodon's export."
-        )
+        raise FollowsFileError(TOO_LARGE, size=MAX_UPLOAD_BYTES // (1024 * 1024))
     text, encoding = decode(data)
     try:
         lines = [
@@ -173,23 +202,19 @@ def read_follows_file(data: bytes) -> FollowsFile:
             if row and any(cell.strip() for cell in row)
         ]
     except csv.Error as exc:
-        raise FollowsFileError(
-            "That file could not be read as CSV. Upload the file exactly as Mastodon exported it."
-        ) from exc
+        raise FollowsFileError(NOT_CSV) from exc
     if not lines:
-        raise FollowsFileError("That file is empty: there is no account in it to mend.")
+        raise FollowsFileError(EMPTY)
     first = tuple(cell.strip() for cell in lines[0][1])
     other = _OTHER_HEADERS.get(first)
     if other is not None:
-        raise FollowsFileError(
-            f"That is Mastodon's {other} file. Upload following_accounts.csv or lists.csv."
-        )
+        raise FollowsFileError(other)
     if first[0] == "Account address":
         return _rows(FileKind.FOLLOWING, True, lines[1:], encoding)
     if first[0] == "List name":
         return _rows(FileKind.LISTS, True, lines[1:], encoding)
     if first[0] in {"#domain", "#uri"}:
-        raise FollowsFileError("That is not a follows file. Upload following_accounts.csv.")
+        raise FollowsFileError(NOT_FOLLOWS)
     kind = FileKind.LISTS if _looks_like_list_row(lines[0][1]) else FileKind.FOLLOWING
     return _rows(kind, False, lines, encoding)
 
@@ -223,11 +248,8 @@ def _rows(
             FollowRow(number, handle, tuple(cells[:position]), tuple(cells[position + 1 :]))
         )
     if len(unreadable) > _UNREADABLE_SHARE * max(1, len(lines)) or not rows:
-        what = "list names and accounts" if kind is FileKind.LISTS else "Mastodon accounts"
         raise FollowsFileError(
-            f"Most lines of that file are not {what} (like alice@example.social), so it is "
-            "not a Mastodon follows file. Upload following_accounts.csv or lists.csv from "
-            "Mastodon's export page."
+            MOSTLY_NOT_LIST_ROWS if kind is FileKind.LISTS else MOSTLY_NOT_ACCOUNTS
         )
     return FollowsFile(kind, has_header, rows, unreadable, encoding)
 

@@ -14,11 +14,12 @@ import pytest
 
 from companion import texts
 from companion.bot.scheduler import Scheduler
-from companion.core import texts_reminders
+from companion.core import follows_file, texts_reminders
 from companion.core.handles import Handle
 from companion.core.move_status import MoveStatus
 from companion.i18n import gettext, use_language
 from companion.moves import discovery, servers
+from companion.standins.discord import UploadedFile
 from companion.standins.discord.models import message_text as text_of
 from companion.standins.mastodon import Fault, FaultKind
 from companion.store import Store
@@ -227,6 +228,23 @@ async def test_an_organiser_reads_the_setup_summary_in_their_language(world: Wor
     assert translated(servers.BATCH_RECHECKS, "de") in shown
     assert servers.BATCH_RECHECKS not in shown
     assert servers.ONE_BY_ONE not in shown
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+async def test_a_wrong_file_is_explained_in_the_members_language(
+    world: World, language: str
+) -> None:
+    muted = UploadedFile(
+        field_name="file",
+        filename="muted_accounts.csv",
+        content_type="text/csv",
+        data=b"Account address,Hide notifications\nbob@old.example,true\n",
+    )
+    answer = await slash_in(world, language, "move mend-follows", {"file": muted})
+    upload = translated(follows_file.UPLOAD_EITHER, language)
+    wrong = translated(follows_file.MUTED_FILE, language).format(upload=upload)
+    assert wrong in text_of(answer)
+    assert not answer.files
 
 
 async def test_setup_says_in_the_organisers_language_why_a_server_cannot_be_used(
