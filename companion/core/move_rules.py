@@ -23,6 +23,8 @@ from companion.core.move_status import MoveStatus
 from companion.i18n import N_, _
 
 MOVE_NOT_SHOWN = N_("the old server does not show whether the account moved")
+ALIAS_NOT_CHECKED = N_("the alias was not checked")
+OLD_ADDRESS_UNKNOWN = N_("the old account's address is not known, so the alias cannot be compared")
 
 DEFAULT_FOLLOWERS_SHARE = 0.9
 
@@ -125,7 +127,7 @@ def _before_move(facts: MoveFacts, before: int | None) -> Decision:
     if alias is None:
         return Decision(
             MoveStatus.ALIAS_UNKNOWN,
-            detail="the alias was not checked",
+            detail=_(ALIAS_NOT_CHECKED),
             followers_before=before,
             followers_now=new_count,
         )
@@ -147,7 +149,7 @@ def _before_move(facts: MoveFacts, before: int | None) -> Decision:
     if not identities:
         return Decision(
             MoveStatus.ALIAS_UNKNOWN,
-            detail="the old account's address is not known, so the alias cannot be compared",
+            detail=_(OLD_ADDRESS_UNKNOWN),
             followers_before=before,
             followers_now=new_count,
         )
