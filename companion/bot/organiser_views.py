@@ -20,6 +20,7 @@ from companion.core.reminders import split_key
 from companion.core.text import discord_timestamp, escape_markdown
 from companion.errors import UserFacingError
 from companion.i18n import LANGUAGES, N_, _, ngettext
+from companion.i18n.dates import format_short_day
 from companion.reports.progress import ProgressReport
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def progress_card(report: ProgressReport) -> discord.Embed:
     )
     embed.add_field(name=_(texts.PROGRESS_COUNTS), value=counts or "-", inline=True)
     recent = report.daily_moves[-7:]
-    per_day = "\n".join(f"{day:%a %d %b}: {count}" for day, count in recent)
+    per_day = "\n".join(f"{format_short_day(day)}: {count}" for day, count in recent)
     embed.add_field(name=_(texts.PROGRESS_PER_DAY), value=per_day or "-", inline=True)
     lines = [
         f"**{cards.name_md(item.display_name)}**: {item.detail} → {item.fix}"

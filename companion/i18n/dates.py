@@ -34,6 +34,11 @@ def format_day(day: date, *, width: Width = "long", language: str | None = None)
     return format_date(day, format=width, locale=babel_locale(language))
 
 
+def format_short_day(day: date, *, language: str | None = None) -> str:
+    """A day with its weekday, in few characters ("Sat 5 Dec", "Sa., 5. Dez.", "sam. 5 déc.")."""
+    return format_skeleton("MMMEd", day, locale=babel_locale(language))
+
+
 def format_clock(moment: datetime, zone: tzinfo, *, language: str | None = None) -> str:
     """The 24-hour clock time of ``moment`` in ``zone`` ("18:00")."""
     return format_time(moment, "HH:mm", tzinfo=zone, locale=babel_locale(language))

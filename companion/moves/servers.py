@@ -11,10 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from companion.i18n import N_, _
+
 # Software whose REST Account shows ``moved`` after a move (absent otherwise).
 MASTODON_NAMES = frozenset({"mastodon", "hometown"})
 MOVED_VISIBLE = MASTODON_NAMES | {"gotosocial"}
 MULTI_GET_SINCE = (4, 3, 0)
+
+# How describe() words a server for the organiser's setup card (in the reader's language).
+NOT_REACHABLE = N_("not reachable: {reason}")
+NOT_SUPPORTED = N_("{server}: not supported ({reason})")
+BATCH_RECHECKS = N_("batch rechecks")
+ONE_REQUEST_EACH = N_("one request per account")
+API_AT = N_("API at {url}")
 
 _SEMVER = re.compile(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?")
 _COMPATIBLE = re.compile(r"\(compatible;\s*([A-Za-z][\w.-]*)", re.IGNORECASE)
@@ -45,12 +54,12 @@ class ServerInfo:
     def describe(self) -> str:
         """One line for organisers, e.g. ``Mastodon 4.5.2, batch rechecks``."""
         if not self.reachable:
-            return f"not reachable: {self.reason}"
+            return _(NOT_REACHABLE).format(reason=self.reason)
         if not self.supported:
-            return f"{self.label}: not supported ({self.reason})"
-        notes = ["batch rechecks" if self.multi_get else "one request per account"]
+            return _(NOT_SUPPORTED).format(server=self.label, reason=self.reason)
+        notes = [_(BATCH_RECHECKS) if self.multi_get else _(ONE_REQUEST_EACH)]
         if self.api_base and self.api_base.split("://", 1)[-1] != self.domain:
-            notes.append(f"API at {self.api_base}")
+            notes.append(_(API_AT).format(url=self.api_base))
         if self.auth != "anonymous":
             notes.append(self.auth)
         return f"{self.label}, " + ", ".join(notes)

@@ -8,6 +8,7 @@ summary, who did what and how long the bot took to answer (Discord allows 3 real
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -132,7 +133,15 @@ class Driver:
         With the names the members' Discord app shows (``/umzug verknüpfen alt: …``).
         """
         catalog = translations(self.language)
-        shown = {catalog.pgettext(NAME_CONTEXT, name): value for name, value in options.items()}
+        choices = _choice_names()
+        shown = {
+            catalog.pgettext(NAME_CONTEXT, name): (
+                catalog.gettext(choices[key])
+                if (key := (path, name, str(value))) in choices
+                else value
+            )
+            for name, value in options.items()
+        }
         return _command_line(self.command_name(path), shown)
 
     def command_name(self, path: str) -> str:
@@ -273,6 +282,20 @@ class Driver:
             await self.discord.wait_for(edited, SETTLE_TIMEOUT, f"the update for {record.id}")
         # Let discord.py finish the handler (a follow-up may come right after an edit).
         await asyncio.sleep(0)
+
+
+@functools.cache
+def _choice_names() -> dict[tuple[str, str, str], str]:
+    """(command, option, value) -> the choice's name, which the member's app shows translated."""
+    from companion.bot.commands import command_groups, walk_commands
+
+    return {
+        (command.qualified_name, param.name, str(choice.value)): choice.name
+        for group in command_groups()
+        for command in walk_commands(group)
+        for param in command.parameters
+        for choice in param.choices
+    }
 
 
 def _command_line(label: str, options: dict[str, Any]) -> str:
