@@ -26,7 +26,7 @@ FINISHED = {MoveStatus.MOVED.value, MoveStatus.FOLLOWERS_ARRIVED.value}
 # The names of the facts, in the order they are shown.
 MEMBERS = N_("Members")
 SIMULATED_TIME = N_("Simulated time")
-MOVED = N_("Moved")
+MOVED = N_("Members who moved")  # not the status "Moved": fr "Déménagés", not "Déménagé"
 VERIFIED = N_("Verified")
 STUCK = N_("Stuck")
 ON_THE_ROSTER = N_("On the roster")

@@ -149,11 +149,14 @@ def test_the_facts_are_named_and_told_in_the_rehearsals_language(run: RehearsalR
     english += [summary.STUCK, summary.ON_THE_ROSTER, summary.REMINDERS_SENT]
     english += [summary.DIRECT_MESSAGES_SENT, summary.INTERACTIONS, summary.COMMUNITY_FOLLOWS]
     assert names == [gettext(name, language) for name in english]
+    for name in names:
+        assert f"**{gettext('{name}:', language).format(name=name)}**" in markdown
     assert sum(gettext(name, language) != name for name in english) >= 9  # fr: "Interactions"
     for name in english:
         if gettext(name, language) == name:
             continue
         assert f"**{name}:**" not in markdown
+        assert f"**{name} :**" not in markdown
         assert f"<dt>{name}</dt>" not in page
     facts = dict(run.transcript.facts)
     members = facts[in_language(summary.MEMBERS, language)]

@@ -60,7 +60,8 @@ def render_markdown(transcript: Transcript, plan: CampaignPlan) -> str:
         "",
     ]
     for fact, value in transcript.facts:
-        lines.append(f"- **{_md_plain(fact)}:** {_md_plain(value)}")
+        name = _("{name}:").format(name=fact)  # French writes "Membres :"
+        lines.append(f"- **{_md_plain(name)}** {_md_plain(value)}")
     if transcript.facts:
         lines.append("")
     day = None
