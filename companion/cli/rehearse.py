@@ -46,7 +46,9 @@ def rehearse(
     members: int, speed: float | None, output: Path, seed: int, no_guide: bool, language: str
 ) -> None:
     """Rehearse a campaign offline: stand-in Discord and Mastodon, the real bot, no token."""
+    from companion.i18n import gettext
     from companion.rehearsal import RehearsalOptions, print_summary, rehearse_campaign
+    from companion.rehearsal.runner import STOPPED
 
     options = RehearsalOptions(
         members=members,
@@ -59,7 +61,7 @@ def rehearse(
     try:
         result = asyncio.run(rehearse_campaign(options))
     except KeyboardInterrupt:
-        click.echo("\nRehearsal stopped.", err=True)
+        click.echo("\n" + gettext(STOPPED, language), err=True)
         raise SystemExit(1) from None
     print_summary(result)
     if not result.ok:

@@ -13,13 +13,12 @@ from companion.i18n.catalog import (
     PluralText,
     _,
     current_language,
-    format_count,
-    format_share,
     gettext,
     ngettext,
     use_language,
 )
 from companion.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES, negotiate
+from companion.i18n.numbers import format_count, format_share
 
 __all__ = [
     "DEFAULT_LANGUAGE",

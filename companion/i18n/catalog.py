@@ -130,14 +130,4 @@ def ngettext(text: PluralText, count: int, language: str | None = None) -> str:
     return Message(chosen, language)
 
 
-def format_count(count: int, language: str | None = None) -> str:
-    """A count ("1,234", "1.234") as the language writes it."""
-    return format_decimal(count, locale=babel_locale_of(language or _language.get()))
-
-
-def format_share(share: float, language: str | None = None) -> str:
-    """A share of members ("42%", "42 %") as the language writes it."""
-    return format_percent(share, locale=babel_locale_of(language or _language.get()))
-
-
 _ = gettext

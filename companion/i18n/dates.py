@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Literal
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton, format_time
 
 from companion.i18n.catalog import current_language
@@ -43,3 +44,22 @@ def format_month_day(day: date, *, language: str | None = None) -> str:
 def format_clock(moment: datetime, zone: tzinfo, *, language: str | None = None) -> str:
     """The 24-hour clock time of ``moment`` in ``zone`` ("18:00")."""
     return format_time(moment, "HH:mm", tzinfo=zone, locale=babel_locale(language))
+
+
+def format_brief(moment: datetime, zone: tzinfo, *, language: str | None = None) -> str:
+    """``moment`` in few characters, with its weekday ("Sat, 6 Oct 2096, 08:00").
+
+    For summaries that name a span of weeks: CLDR's abbreviated names and order
+    ("Sa., 6. Okt. 2096, 08:00"; "sam. 6 oct. 2096, 08:00").
+    """
+    locale = babel_locale(language)
+    day = format_skeleton("yMMMEd", moment, tzinfo=zone, locale=locale)
+    clock = format_time(moment, "HH:mm", tzinfo=zone, locale=locale)
+    return str(Locale.parse(locale).datetime_formats["medium"]).format(clock, day)
+
+
+def format_numeric(moment: datetime, zone: tzinfo, *, language: str | None = None) -> str:
+    """``moment`` in digits, as Discord's app dates a message ("06/10/2096 08:00")."""
+    locale = babel_locale(language)
+    day = format_skeleton("yMMdd", moment, tzinfo=zone, locale=locale)
+    return f"{day} {format_time(moment, 'HH:mm', tzinfo=zone, locale=locale)}"

@@ -38,3 +38,19 @@ def raw_label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
 def mastodon_label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
     """The label as a reader sees it on screen: HTML tags and soft hyphens removed."""
     return _TAG.sub("", raw_label(key, language))
+
+
+# Mastodon's refusals of a move, by their key under ``migrations.errors`` (the code the
+# Mastodon stand-in's MoveRefusedError carries), and the entry that holds their words.
+MIGRATION_ERRORS = {
+    "already_moved": "error_already_moved",
+    "missing_also_known_as": "error_not_an_alias",
+    "move_to_self": "error_move_to_self",
+    "not_found": "error_not_found",
+    "on_cooldown": "error_on_cooldown",
+}
+
+
+def migration_error(code: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """What Mastodon's move form says for the refusal ``code``, in ``language``."""
+    return mastodon_label(MIGRATION_ERRORS[code], language)

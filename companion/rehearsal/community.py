@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from companion import texts
 from companion.core.move_status import MoveStatus
-from companion.i18n import gettext
+from companion.i18n import N_, NP_, gettext, ngettext
+from companion.i18n.labels import mastodon_label, migration_error
 from companion.standins.discord import MemberSpec, Perm, UploadedFile
 from companion.standins.mastodon import MoveRefusedError
 from companion.standins.mastodon.follows import import_following
@@ -298,7 +299,11 @@ async def act(stage: Stage, persona: Persona) -> None:
     new_account = new.find_username(persona.handle)
     if new_account is None:
         new.create_account(persona.handle, display_name=persona.name)
-        driver.note(persona.name, f"signed up as @{persona.handle}@{new.local_domain}")
+        driver.note(
+            persona.name,
+            N_("signed up as {account}"),
+            account=f"@{persona.handle}@{new.local_domain}",
+        )
     await stage.pause(8)
     reply = await driver.slash(
         spec,
@@ -339,7 +344,8 @@ async def act(stage: Stage, persona: Persona) -> None:
         old.delete(persona.handle)
         driver.note(
             persona.name,
-            f"deleted @{persona.handle}@{old.local_domain} (before the followers had arrived)",
+            N_("deleted {account} (before the followers had arrived)"),
+            account=f"@{persona.handle}@{old.local_domain}",
         )
     # Now and then over the following days: a look at the status card.
     for days in (1.5, 4.0):
@@ -354,6 +360,9 @@ async def act(stage: Stage, persona: Persona) -> None:
 
 
 VERIFY_ATTEMPTS = 3
+# How an import on Mastodon went, in the 🐘 line after it (each count its own plural).
+IMPORT_FOLLOWED = NP_("{count} followed", "{count} followed")
+IMPORT_FAILED = NP_("{count} failed", "{count} failed")
 
 
 def verified_openings(language: str) -> tuple[str, str]:
@@ -378,12 +387,17 @@ async def verify(stage: Stage, persona: Persona) -> None:
         code = reply.code()
         button = reply.button("mc:verify:")
         if code is None or button is None:
-            driver.note(persona.name, "found no code in the bot's answer", kind="note")
+            driver.note(persona.name, N_("found no code in the bot's answer"), kind="note")
             return
         await stage.pause(6)
         note = f"<p>Birdwatcher. Verifying for the community bot: {code}</p>"
         new.update_profile(persona.handle, note=note)
-        driver.note(persona.name, f"put {code} in the bio of @{persona.handle}@{new.local_domain}")
+        driver.note(
+            persona.name,
+            N_("put {code} in the bio of {account}"),
+            code=code,
+            account=f"@{persona.handle}@{new.local_domain}",
+        )
         await stage.pause(2)
         answer = await driver.click(spec, *button)
         _remember(persona, answer)
@@ -407,8 +421,10 @@ async def move(stage: Stage, persona: Persona, *, alias_first: bool) -> None:
             persona.refused.append(refusal.code)
             driver.note(
                 persona.name,
-                f"tried to move @{persona.handle}@{old.local_domain} first; "
-                f"{old.local_domain} refused: “{refusal.message}”",
+                N_("tried to move {account} first; {server} refused: “{error}”"),
+                account=f"@{persona.handle}@{old.local_domain}",
+                server=old.local_domain,
+                error=migration_error(refusal.code, driver.language),
             )
         await stage.pause(20)
         await check_again(stage, persona)  # the card now says the alias is missing
@@ -419,7 +435,9 @@ async def move(stage: Stage, persona: Persona, *, alias_first: bool) -> None:
     old.move(persona.handle, target)
     driver.note(
         persona.name,
-        f"moved @{persona.handle}@{old.local_domain} to @{persona.handle}@{new.local_domain}",
+        N_("moved {old} to {new}"),
+        old=f"@{persona.handle}@{old.local_domain}",
+        new=f"@{persona.handle}@{new.local_domain}",
     )
     stage.moved.add(spec.id)
     stage.schedule_transfers(persona, persona.handle)
@@ -433,14 +451,17 @@ async def move_elsewhere(stage: Stage, persona: Persona) -> None:
     other = f"{persona.handle[:20]}_art"
     if new.find_username(other) is None:
         new.create_account(other, display_name=f"{persona.name} (art)")
-    driver.note(persona.name, f"also signed up as @{other}@{new.local_domain}")
+    driver.note(
+        persona.name, N_("also signed up as {account}"), account=f"@{other}@{new.local_domain}"
+    )
     await set_alias(stage, persona, other)
     await stage.pause(15)
     old.move(persona.handle, new.actor_uri(other))
     driver.note(
         persona.name,
-        f"moved @{persona.handle}@{old.local_domain} to @{other}@{new.local_domain}, "
-        "not to the account they linked",
+        N_("moved {old} to {new}, not to the account they linked"),
+        old=f"@{persona.handle}@{old.local_domain}",
+        new=f"@{other}@{new.local_domain}",
     )
     stage.moved.add(persona.spec.id)
     stage.schedule_transfers(persona, persona.handle)
@@ -454,8 +475,9 @@ async def set_alias(stage: Stage, persona: Persona, new_username: str) -> None:
     new.set_aliases(new_username, [old.actor_uri(persona.handle)])
     stage.driver.note(
         persona.name,
-        f"added @{persona.handle}@{old.local_domain} as an alias of "
-        f"@{new_username}@{new.local_domain}",
+        N_("added {old} as an alias of {new}"),
+        old=f"@{persona.handle}@{old.local_domain}",
+        new=f"@{new_username}@{new.local_domain}",
     )
 
 
@@ -490,27 +512,30 @@ async def mend_and_import(stage: Stage, persona: Persona, ledger: FollowsLedger)
         spec,
         "move mend-follows",
         {"file": upload},
-        shown="/move mend-follows file: following_accounts.csv",
+        shown=driver.command_line("move mend-follows", {"file": upload.filename}),
     )
-    mended = next(
-        (f.data for m in reply.messages for f in m.files if f.filename.endswith(".csv")), None
-    )
+    mended = next((f for m in reply.messages for f in m.files if f.filename.endswith(".csv")), None)
     if mended is None:
-        driver.note(persona.name, "got no mended file back", kind="note")
+        driver.note(persona.name, N_("got no mended file back"), kind="note")
         return
     await stage.pause(10)
-    outcome = import_following(new, persona.handle, mended)
+    outcome = import_following(new, persona.handle, mended.data)
+    language = driver.language
+    followed, failed = len(outcome.followed), len(outcome.failed)
     driver.note(
         persona.name,
-        f"imported the mended following_accounts_mended.csv on @{persona.handle}@"
-        f"{new.local_domain} (Merge): {len(outcome.followed)} followed, "
-        f"{len(outcome.failed)} failed",
+        N_("imported the mended {file} on {account} ({mode}): {followed}, {failed}"),
+        file=mended.filename,
+        account=f"@{persona.handle}@{new.local_domain}",
+        mode=mastodon_label("import_merge", language),
+        followed=ngettext(IMPORT_FOLLOWED, followed, language).format(count=followed),
+        failed=ngettext(IMPORT_FAILED, failed, language).format(count=failed),
     )
     await stage.pause(30)
-    again = UploadedFile("file", "following_accounts_mended.csv", "text/csv", mended)
+    again = UploadedFile("file", mended.filename, "text/csv", mended.data)
     await driver.slash(
         spec,
         "move check-import",
         {"file": again},
-        shown="/move check-import file: following_accounts_mended.csv",
+        shown=driver.command_line("move check-import", {"file": again.filename}),
     )

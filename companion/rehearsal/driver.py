@@ -8,6 +8,7 @@ summary, who did what and how long the bot took to answer (Discord allows 3 real
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.bot.translator import NAME_CONTEXT
-from companion.i18n.catalog import translations
+from companion.i18n.catalog import N_, gettext, translations
 from companion.standins.discord import (
     DiscordStandin,
     InteractionRecord,
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 FIRST_RESPONSE_TIMEOUT = 10.0  # real seconds; Discord itself gives up after 3
 SETTLE_TIMEOUT = 20.0  # real seconds for a deferred answer to arrive
 CODE_PATTERN = re.compile(r"MOVE-[A-Z0-9]{6}")
+# An option's suggestions (autocomplete), as the summary names a timed interaction.
+AUTOCOMPLETE = N_("suggestions for {option} in {command}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class Latency:
     first_response: float | None
     complete: float | None
     status: int | None
+    shown: str = ""  # what the member's app showed: the command's name, the button's label
 
 
 @dataclass(slots=True)
@@ -129,14 +133,37 @@ class Driver:
         With the names the members' Discord app shows (``/umzug verknüpfen alt: …``).
         """
         catalog = translations(self.language)
-        names = [catalog.pgettext(NAME_CONTEXT, word) for word in path.split()]
-        shown = {catalog.pgettext(NAME_CONTEXT, name): value for name, value in options.items()}
-        return _command_line("/" + " ".join(names), shown)
+        choices = _choice_names()
+        shown = {
+            catalog.pgettext(NAME_CONTEXT, name): (
+                catalog.gettext(choices[key])
+                if (key := (path, name, str(value))) in choices
+                else value
+            )
+            for name, value in options.items()
+        }
+        return _command_line(self.command_name(path), shown)
+
+    def command_name(self, path: str) -> str:
+        """``/move link`` as the members' Discord app names it (``/umzug verknüpfen``)."""
+        catalog = translations(self.language)
+        return "/" + " ".join(catalog.pgettext(NAME_CONTEXT, word) for word in path.split())
 
     def note(
-        self, actor: str, text: str, *, kind: str = "mastodon", user_id: int | None = None
+        self,
+        actor: str,
+        message: str,
+        *,
+        kind: str = "mastodon",
+        user_id: int | None = None,
+        **fields: object,
     ) -> None:
-        """Record something a person did outside Discord (on a Mastodon server)."""
+        """Record something a person did outside Discord (on a Mastodon server).
+
+        ``message`` is a marked sentence (``N_``); the transcript says it in the members'
+        language, with ``fields`` filled in.
+        """
+        text = gettext(message, self.language).format(**fields)
         self.actions.append(Action(time.time(), actor, text, user_id=user_id, kind=kind))
 
     async def slash(
@@ -159,7 +186,7 @@ class Driver:
         )
         label = "/" + path
         text = shown if shown is not None else self.command_line(path, options or {})
-        return await self._run(payload, user, label, text, kind="command")
+        return await self._run(payload, user, label, text, "command", self.command_name(path))
 
     async def autocomplete(
         self, user: MemberSpec, path: str, options: dict[str, Any], focused: str
@@ -180,6 +207,7 @@ class Driver:
         except TimeoutError as exc:
             self.failures.append(f"{user.username}: autocomplete /{path} {focused}: {exc}")
         actor = user.global_name or user.username
+        suggestions = gettext(AUTOCOMPLETE, self.language)
         self.latencies.append(
             Latency(
                 f"/{path} (autocomplete)",
@@ -187,6 +215,10 @@ class Driver:
                 record.response_latency,
                 record.response_latency,
                 record.first_status,
+                suggestions.format(
+                    command=self.command_name(path),
+                    option=translations(self.language).pgettext(NAME_CONTEXT, focused),
+                ),
             )
         )
         return [str(choice.get("value")) for choice in record.autocomplete_choices or []]
@@ -197,10 +229,17 @@ class Driver:
         """Press a button on a message as ``user`` and wait for the complete answer."""
         name = label or button_label(message, custom_id)
         payload = self.discord.click(message, custom_id, user=user, locale=self.locale)
-        return await self._run(payload, user, f"button {custom_id.split(':')[1]}", name, "click")
+        label = f"button {custom_id.split(':')[1]}"
+        return await self._run(payload, user, label, name, "click", name)
 
     async def _run(
-        self, payload: dict[str, Any], user: MemberSpec, label: str, text: str, kind: str
+        self,
+        payload: dict[str, Any],
+        user: MemberSpec,
+        label: str,
+        text: str,
+        kind: str,
+        shown: str,
     ) -> Reply:
         actor = user.global_name or user.username
         first_request = len(self.discord.requests)
@@ -217,7 +256,7 @@ class Driver:
             log.warning("Rehearsal interaction did not complete: %s: %s", text, exc)
         complete = time.monotonic() - record.dispatched_at
         self.latencies.append(
-            Latency(label, actor, record.response_latency, complete, record.first_status)
+            Latency(label, actor, record.response_latency, complete, record.first_status, shown)
         )
         return reply
 
@@ -243,6 +282,20 @@ class Driver:
             await self.discord.wait_for(edited, SETTLE_TIMEOUT, f"the update for {record.id}")
         # Let discord.py finish the handler (a follow-up may come right after an edit).
         await asyncio.sleep(0)
+
+
+@functools.cache
+def _choice_names() -> dict[tuple[str, str, str], str]:
+    """(command, option, value) -> the choice's name, which the member's app shows translated."""
+    from companion.bot.commands import command_groups, walk_commands
+
+    return {
+        (command.qualified_name, param.name, str(choice.value)): choice.name
+        for group in command_groups()
+        for command in walk_commands(group)
+        for param in command.parameters
+        for choice in param.choices
+    }
 
 
 def _command_line(label: str, options: dict[str, Any]) -> str:

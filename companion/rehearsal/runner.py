@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
-from companion.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
+from companion.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    NP_,
+    _,
+    gettext,
+    ngettext,
+    use_language,
+)
+from companion.i18n.numbers import format_number
 from companion.standins.discord import MemberSpec
 from companion.standins.mastodon.follows import carry_over
 from companion.store import Store
@@ -60,6 +70,14 @@ AFTER_DEADLINE_DAYS = 7  # the rehearsal goes on until the "7 days after" remind
 SETUP_SPEED = 600.0  # while the bot connects and the organiser sets up: 10 minutes a second
 RECHECK_HOURS = 6.0
 EXPORT_FORMATS = ("mastodon-follows", "mastodon-list", "csv", "json", "markdown")
+STARTING = N_(
+    "Rehearsing {campaign} of {community} ({members}, {old} → {new}) at {speed}× real time, "
+    "about {seconds} s; everything stays on 127.0.0.1."
+)
+CAMPAIGN_OF_DAYS = NP_("a {count}-day campaign", "a {count}-day campaign")
+MEMBERS = NP_("{count} member", "{count} members")
+BUILDING_GUIDE = N_("Building the member guide with this roster…")
+STOPPED = N_("Rehearsal stopped.")
 FIRST_LINE_WITHOUT_CREDENTIALS = (
     "No Discord token is configured, so this is the offline rehearsal: a simulated community "
     "and the real bot on 127.0.0.1. To go live, create a bot token (Discord Developer Portal > "
@@ -82,6 +100,20 @@ def campaign_timeline(today: date | None = None) -> Timeline:
     last = cutover + timedelta(days=AFTER_DEADLINE_DAYS)
     end = datetime(last.year, last.month, last.day, 18, 0, tzinfo=zone)
     return Timeline(start=start, deadline=deadline, end=end)
+
+
+def _starting_line(timeline: Timeline, members: int, speed: float) -> str:
+    """What the terminal says first: the campaign, its members, how fast and how long."""
+    days = timeline.calendar_days
+    return _(STARTING).format(
+        campaign=ngettext(CAMPAIGN_OF_DAYS, days).format(count=days),
+        community=COMMUNITY,
+        members=ngettext(MEMBERS, members).format(count=format_number(members)),
+        old=OLD_SERVER,
+        new=NEW_SERVER,
+        speed=format_number(speed),
+        seconds=format_number(timeline.span.total_seconds() / speed),
+    )
 
 
 def default_speed(timeline: Timeline | None = None) -> float:
@@ -107,17 +139,12 @@ async def rehearse_campaign(options: RehearsalOptions) -> RehearsalResult:
     )
     output = options.output
     output.mkdir(parents=True, exist_ok=True)
-    print(
-        f"Rehearsing a {timeline.calendar_days}-day campaign of {COMMUNITY} ({len(personas)} "
-        f"members, {OLD_SERVER} → {NEW_SERVER}) at {speed:,.0f}× real time, about "
-        f"{timeline.span.total_seconds() / speed:.0f} s; everything stays on 127.0.0.1.",
-        file=stream,
-        flush=True,
-    )
+    with use_language(options.language):
+        print(_starting_line(timeline, len(personas), speed), file=stream, flush=True)
     started = time.monotonic()
     setup_speed = min(SETUP_SPEED, speed)
     clock = RehearsalClock(timeline.start, setup_speed)
-    progress = Progress(stream, timeline, TIMEZONE)
+    progress = Progress(stream, timeline, TIMEZONE, options.language)
     with tempfile.TemporaryDirectory(prefix="companion-rehearsal-") as tmp, _quiet_logs(output):
         database = Path(tmp) / "rehearsal.db"
         specs = [organiser, *(p.spec for p in personas)]
@@ -135,7 +162,7 @@ async def rehearse_campaign(options: RehearsalOptions) -> RehearsalResult:
         shutil.copyfile(database, output / "rehearsal.db")
         result.files["rehearsal.db"] = output / "rehearsal.db"
         if options.build_guide:
-            print("Building the member guide with this roster…", file=stream, flush=True)
+            print(gettext(BUILDING_GUIDE, options.language), file=stream, flush=True)
             result.guide = await asyncio.to_thread(
                 build_guide, database, plan, output / "guide", world.guild.id
             )
@@ -192,7 +219,7 @@ async def _play(
     ticker.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await ticker
-    progress.wrap_up("final checks and exports")
+    progress.wrap_up()
     world.clock.set_speed(min(SETUP_SPEED, speed))
     result = await _wrap_up(world, driver, organiser, personas, timeline, speed, options)
     result.follows = ledger.tally(world.old.state, world.new.state)
@@ -381,7 +408,7 @@ def _quiet_logs(output: Path) -> Iterator[None]:
     handler.setLevel(logging.INFO)
     console = [h for h in root.handlers if isinstance(h, logging.StreamHandler)]
     levels = [(h, h.level) for h in console if not isinstance(h, logging.FileHandler)]
-    for h, _ in levels:
+    for h, _level in levels:
         h.setLevel(max(h.level, logging.ERROR))  # the progress bar owns the terminal
     old_level = root.level
     root.setLevel(logging.INFO)
@@ -409,7 +436,7 @@ def run_or_rehearse(settings: Settings) -> int:
     try:
         result = asyncio.run(rehearse_campaign(RehearsalOptions()))
     except KeyboardInterrupt:
-        print("\nRehearsal stopped.", file=sys.stderr)
+        print("\n" + gettext(STOPPED), file=sys.stderr)
         return 1
     print_summary(result)
     return 0 if result.ok else 1

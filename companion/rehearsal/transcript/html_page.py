@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion.core.text import clean_line
 from companion.i18n import _, current_language
-from companion.i18n.dates import format_moment
+from companion.i18n.dates import format_day, format_moment, format_numeric
 from companion.standins.discord.models import iter_components
 
 from .discord_markup import CHANNEL, ROLE, STAMP, USER, format_stamp
@@ -121,19 +121,19 @@ class HtmlText:
         text = STAMP.sub(stamp, text)
         text = CHANNEL.sub(
             lambda m: stash.keep(
-                f'<span class="mention">#{esc(t.channels.get(int(m.group(1)), "unknown"))}</span>'
+                f'<span class="mention">#{esc(t.channel_name(int(m.group(1))))}</span>'
             ),
             text,
         )
         text = ROLE.sub(
             lambda m: stash.keep(
-                f'<span class="mention">@{esc(t.roles.get(int(m.group(1)), "role"))}</span>'
+                f'<span class="mention">@{esc(t.role_name(int(m.group(1))))}</span>'
             ),
             text,
         )
         text = USER.sub(
             lambda m: stash.keep(
-                f'<span class="mention">@{esc(t.users.get(int(m.group(1)), "unknown"))}</span>'
+                f'<span class="mention">@{esc(t.user_name(int(m.group(1))))}</span>'
             ),
             text,
         )
@@ -180,7 +180,8 @@ def render_html(transcript: Transcript, plan: CampaignPlan, *, link_guide: bool 
         local = entry.when.astimezone(zone)
         if local.date() != day:
             day = local.date()
-            parts.append(f'<div class="day"><span>{local:%A, %-d %B %Y}</span></div>')
+            day_name = esc(format_day(day, width="full"))
+            parts.append(f'<div class="day"><span>{day_name}</span></div>')
         if isinstance(entry, Happening):
             parts.append(
                 '<div class="happening"><span class="icon">🐘</span>'
@@ -204,7 +205,9 @@ def render_html(transcript: Transcript, plan: CampaignPlan, *, link_guide: bool 
     return HTML_PAGE.format(
         title=esc(title),
         css=CSS,
-        community=esc(clean_line(transcript.community)),
+        heading=esc(
+            _("{community} · rehearsal").format(community=clean_line(transcript.community))
+        ),
         intro=esc(
             _(
                 "A simulated campaign from {old} to {new}, deadline {deadline} ({zone}). "
@@ -266,7 +269,8 @@ def _html_post(post: Post, transcript: Transcript, text: HtmlText, local: dateti
     edited = f'<span class="edited-mark">({edited_word})</span>' if post.edit else ""
     out.append(
         f'<div class="head"><span class="name">{bot}</span>{badges}'
-        f'<span class="time">{local:%d/%m/%Y %H:%M}</span><span class="where">{where}</span>'
+        f'<span class="time">{esc(format_numeric(post.when, transcript.zone))}</span>'
+        f'<span class="where">{where}</span>'
         f"{pinned}{edited}</div>"
     )
     if post.content:
@@ -379,7 +383,7 @@ HTML_PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <header>
-<h1><span class="hash">#</span> {community} · rehearsal</h1>
+<h1><span class="hash">#</span> {heading}</h1>
 <p>{intro}</p>
 {facts}
 {contents}

@@ -32,14 +32,10 @@ class MarkdownText:
             lambda m: format_stamp(int(m.group(1)), m.group(2) or "f", t.zone, now), text
         )
         text = CHANNEL.sub(
-            lambda m: "#" + escape_markdown_file(t.channels.get(int(m.group(1)), "unknown")), text
+            lambda m: "#" + escape_markdown_file(t.channel_name(int(m.group(1)))), text
         )
-        text = ROLE.sub(
-            lambda m: "@" + escape_markdown_file(t.roles.get(int(m.group(1)), "role")), text
-        )
-        return USER.sub(
-            lambda m: "@" + escape_markdown_file(t.users.get(int(m.group(1)), "unknown")), text
-        )
+        text = ROLE.sub(lambda m: "@" + escape_markdown_file(t.role_name(int(m.group(1)))), text)
+        return USER.sub(lambda m: "@" + escape_markdown_file(t.user_name(int(m.group(1)))), text)
 
 
 def render_markdown(transcript: Transcript, plan: CampaignPlan) -> str:
@@ -64,7 +60,8 @@ def render_markdown(transcript: Transcript, plan: CampaignPlan) -> str:
         "",
     ]
     for fact, value in transcript.facts:
-        lines.append(f"- **{_md_plain(fact)}:** {_md_plain(value)}")
+        name = _("{name}:").format(name=fact)  # French writes "Membres :"
+        lines.append(f"- **{_md_plain(name)}** {_md_plain(value)}")
     if transcript.facts:
         lines.append("")
     day = None

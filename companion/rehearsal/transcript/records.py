@@ -7,6 +7,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from companion.i18n import N_, NP_, _, ngettext
+from companion.i18n.numbers import format_number
+
+# What a mention shows when its channel, member or role is not known (as Discord does).
+UNKNOWN = N_("unknown")
+UNKNOWN_ROLE = N_("unknown role")
+# An attachment's size, as people read it.
+SIZE_BYTES = NP_("{count} byte", "{count} bytes")
+SIZE_KB = N_("{size} KB")
+SIZE_MB = N_("{size} MB")
+
 
 @dataclass(frozen=True, slots=True)
 class FileItem:
@@ -24,12 +35,12 @@ class FileItem:
 
     @property
     def size_text(self) -> str:
-        """The size as people read it: bytes, KB or MB."""
+        """The size as people read it: bytes, KB or MB (in the current language)."""
         if self.size >= 1024 * 1024:
-            return f"{self.size / 1024 / 1024:.1f} MB"
+            return _(SIZE_MB).format(size=format_number(self.size / 1024 / 1024, decimals=1))
         if self.size >= 1024:
-            return f"{self.size / 1024:.1f} KB"
-        return f"{self.size} bytes"
+            return _(SIZE_KB).format(size=format_number(self.size / 1024, decimals=1))
+        return ngettext(SIZE_BYTES, self.size).format(count=format_number(self.size))
 
 
 @dataclass
@@ -96,6 +107,18 @@ class Transcript:
     def zone(self) -> ZoneInfo:
         """The campaign's time zone (every time shown is in it)."""
         return ZoneInfo(self.timezone)
+
+    def channel_name(self, channel_id: int) -> str:
+        """A channel's name, as a ``<#id>`` mention shows it."""
+        return self.channels.get(channel_id) or _(UNKNOWN)
+
+    def user_name(self, user_id: int) -> str:
+        """A person's name, as a ``<@id>`` mention shows it."""
+        return self.users.get(user_id) or _(UNKNOWN)
+
+    def role_name(self, role_id: int) -> str:
+        """A role's name, as a ``<@&id>`` mention shows it."""
+        return self.roles.get(role_id) or _(UNKNOWN_ROLE)
 
     @property
     def posts(self) -> list[Post]:
