@@ -268,7 +268,7 @@ async def test_setup_says_in_the_organisers_language_why_a_server_cannot_be_used
 
 @pytest.mark.parametrize(
     ("language", "last_day", "colon"),
-    [("de", "Di., 1. Dez.: 0", ": 1"), ("fr", "mar. 1 déc. : 0", " : 1")],
+    [("de", "Di., 1. Dez.: 0", ": 1"), ("fr", "mar. 1 déc.\u00a0: 0", "\u00a0: 1")],
 )
 async def test_an_organiser_reads_progress_in_their_language(
     world: World, language: str, last_day: str, colon: str

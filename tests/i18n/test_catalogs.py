@@ -56,6 +56,19 @@ def test_placeholders_are_the_english_ones(language):
     assert wrong == []
 
 
+def test_french_punctuation_keeps_its_space_unbreakable():
+    """French sets a space before : ; ? ! and inside « »; a plain one lets Discord wrap the
+    sign onto a line of its own, so the catalog uses a no-break space there."""
+    loose = [
+        translated
+        for message in _catalog("fr")
+        if message.id
+        for translated in _strings(message)
+        if re.search(r"\S [:;?!»]|« ", translated)
+    ]
+    assert loose == []
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_plural_sentences_have_every_form_the_language_needs(language):
     catalog = _catalog(language)

@@ -205,7 +205,7 @@ def test_a_refused_move_quotes_mastodons_own_words_in_the_language(run) -> None:
     lines = [e.text for e in run.transcript.entries if isinstance(e, Happening)]
     refused = [line for line in lines if refusal in line]
     assert len(refused) == len(forgot)
-    opening, closing = {"de": ("„", "“"), "fr": ("« ", " »")}[language]
+    opening, closing = {"de": ("„", "“"), "fr": ("«\u00a0", "\u00a0»")}[language]
     assert all(f"{opening}{refusal}{closing}" in line for line in refused)
     markdown = (run.options.output / "transcript.md").read_text(encoding="utf-8")
     assert mastodon_label("error_not_an_alias") not in markdown
