@@ -351,3 +351,18 @@ def test_each_quoted_mastodon_label_is_mastodons_own_string(language: str) -> No
             if not any(label in translated for label in labels):
                 wrong.append(f"{_name(translation)}: {english!r} should read one of {labels}")
     assert wrong == []
+
+
+def test_french_pages_keep_the_space_before_punctuation_unbreakable() -> None:
+    """French sets a space before : ; ? ! and inside « »; on a narrow phone a plain one lets
+    the sign wrap onto a line of its own, so the French pages use a no-break space there."""
+    loose = []
+    for source in ENGLISH_SOURCES:
+        text = _translated(source, "fr").read_text(encoding="utf-8")
+        text = re.sub(r"```.*?```|`[^`\n]*`|\{\{.*?\}\}", "", text, flags=re.S)
+        loose += [
+            f"{_name(source)}: {line.strip()[:60]}"
+            for line in text.splitlines()
+            if re.search(r"[^\s\-*>|] ([;?!»]|:(?![\w+-]+:))|« ", line)
+        ]
+    assert loose == []
