@@ -36,6 +36,7 @@ from companion.core.exports import (
 from companion.core.handles import Handle, HandleError
 from companion.core.models import Member
 from companion.i18n import N_, _
+from companion.i18n.sentences import SentenceError
 
 # app/models/form/import.rb: FILE_SIZE_LIMIT (20 megabytes).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -95,22 +96,12 @@ class FileKind(StrEnum):
         return FOLLOWING_PREFIX if self is FileKind.FOLLOWING else LISTS_PREFIX
 
 
-class FollowsFileError(ValueError):
+class FollowsFileError(SentenceError):
     """The upload is not a follows file we can mend; ``message`` says why, plainly."""
 
-    def __init__(self, template: str, **fields: object) -> None:
-        super().__init__(template)
-        self.template = template  # an N_-marked message id, shown in the reader's language
-        self.fields = fields
-
-    @property
-    def message(self) -> str:
-        """Why, in the language of whoever reads it now."""
-        return _(self.template).format(upload=_(UPLOAD_EITHER), **self.fields)
-
-    def __str__(self) -> str:
-        """The sentence itself, for logs and tracebacks too."""
-        return self.message
+    def common_fields(self) -> dict[str, object]:
+        """Every sentence may end by saying which file to upload instead."""
+        return {"upload": _(UPLOAD_EITHER)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from babel.lists import format_list
 from fontTools import unicodedata as scripts
 
 from companion.i18n import N_, _, current_language
+from companion.i18n.sentences import SentenceError
 
 # Mastodon's own limits: usernames are at most 30 characters for local accounts
 # (app/validators/unreserved_username_validator.rb, Account::USERNAME_LENGTH_LIMIT), and a
@@ -89,19 +90,16 @@ _SCRIPT_MIXES_ALLOWED = (
 _ANY_SCRIPT = frozenset({"Zyyy", "Zinh"})  # Common and Inherited: digits, hyphen, accents
 
 
-class HandleError(ValueError):
+class HandleError(SentenceError):
     """A handle a member typed could not be read; ``message`` says why, in plain words."""
 
-    def __init__(self, template: str, *, text: str = "", **fields: str) -> None:
-        super().__init__(template)
-        self.template = template  # an N_-marked message id, shown in the reader's language
-        self.fields = fields
+    def __init__(self, template: str, *, text: str = "", **fields: object) -> None:
+        super().__init__(template, **fields)
         self.text = text
 
-    @property
-    def message(self) -> str:
-        """Why, in the language of whoever reads it now."""
-        return _(self.template).format(example=Handle.EXAMPLE, **self.fields)
+    def common_fields(self) -> dict[str, object]:
+        """Every sentence may show how a handle looks."""
+        return {"example": Handle.EXAMPLE}
 
 
 @dataclass(frozen=True, order=True, slots=True)
